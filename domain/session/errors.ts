@@ -1,0 +1,24 @@
+/**
+ * Expected refusals, named after the rule they protect (house style): values, never throws.
+ * The room maps each code to a stable wire code (docs/PROTOCOL.md).
+ */
+export type DomainError =
+  | { code: "no_open_session" }
+  | { code: "session_already_open"; sessionId: string }
+  | { code: "session_closed"; status: string }
+  | { code: "version_conflict"; expected: number; actual: number }
+  | { code: "empty_draft" }
+  | { code: "too_many_lines"; max: number }
+  | { code: "unknown_menu_item"; menuId: string }
+  | { code: "sold_out"; menuId: string }
+  | { code: "invalid_quantity"; min: number; max: number }
+  | { code: "invalid_options"; menuId: string; detail: string }
+  | { code: "note_too_long"; max: number }
+  | { code: "invalid_guests"; max: number }
+  | { code: "reason_required" }
+  | { code: "unknown_item"; itemId: string }
+  | { code: "item_already_cancelled"; itemId: string }
+  | { code: "cancel_needs_admin"; itemId: string; state: string }
+  | { code: "outstanding_items"; total: number };
+
+export type DomainErrorCode = DomainError["code"];

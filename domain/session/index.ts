@@ -1,0 +1,7 @@
+/** The table session: one guest stay (R-GOAL-1), as a decider over its event stream. */
+export * from "./commands.ts";
+export * from "./events.ts";
+export * from "./errors.ts";
+export * from "./state.ts";
+export { decide, type Decision, type DecideContext } from "./decide.ts";
+export { evolve, fold, assertTotals } from "./evolve.ts";

@@ -1,0 +1,108 @@
+import type { Client } from "@colyseus/core";
+import type { z } from "zod";
+import type { Principal, Role } from "./context.ts";
+import type { ProcessedCommand } from "../storage/index.ts";
+import { roomLimits } from "./limits.ts";
+import { Mailbox } from "./mailbox.ts";
+import { wireError, type WireError } from "./wire/codes.ts";
+import { bodyHash, ReplyCache } from "./wire/idempotency.ts";
+import { errorReply, okReply, type Reply } from "./wire/reply.ts";
+import { cmdIdSchema } from "./wire/table-commands.ts";
+
+export type Outcome = { ok: true; data: unknown } | { ok: false; error: WireError };
+
+export interface CommandMeta {
+  readonly cmdId: string;
+  readonly bodyHash: string;
+  readonly principal: Principal;
+}
+
+/** What a room plugs into the pipeline. */
+export interface PipelineSpec<C extends { type: string; cmdId: string }> {
+  readonly schema: z.ZodType<C>;
+  readonly knownTypes: ReadonlySet<string>;
+  /** Part of the body hash, so one cmdId cannot be spent in two rooms. */
+  scope(): string;
+  rolesFor(type: C["type"]): readonly Role[];
+  /** Replies of persisted commands are looked up in the database after a restart. */
+  lookupPersisted(type: C["type"], cmdId: string): ProcessedCommand | undefined;
+  execute(command: C, meta: CommandMeta): Promise<Outcome> | Outcome;
+}
+
+/**
+ * The wire contract in one place: size cap, schema, role, idempotency (same cmdId + same body →
+ * first reply; different body → CMD_ID_REUSED), one command at a time, exactly one reply.
+ */
+export class CommandPipeline<C extends { type: string; cmdId: string }> {
+  readonly #mailbox = new Mailbox(roomLimits.mailboxLengthMax);
+  readonly #replies = new ReplyCache(roomLimits.replyCacheEntries);
+
+  constructor(private readonly spec: PipelineSpec<C>) {}
+
+  handle(principal: Principal, raw: unknown): Promise<Reply> {
+    const cmdId = cmdIdOf(raw);
+    const early = this.#precheck(raw, cmdId);
+    if (early) return Promise.resolve(errorReply(cmdId, early));
+    const result = this.#mailbox.run(() => this.#run(principal, raw as Record<string, unknown>, cmdId));
+    return result ?? Promise.resolve(errorReply(cmdId, wireError("BUSY", "too many commands waiting in this room")));
+  }
+
+  #precheck(raw: unknown, cmdId: string): WireError | undefined {
+    if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return wireError("BAD_REQUEST", "a command is an object with cmdId and type");
+    const size = JSON.stringify(raw).length;
+    if (size > roomLimits.commandBytesMax) {
+      return wireError("PAYLOAD_TOO_LARGE", `command is ${size} bytes, limit ${roomLimits.commandBytesMax}`, { limit: roomLimits.commandBytesMax });
+    }
+    if (!cmdIdSchema.safeParse((raw as { cmdId?: unknown }).cmdId).success) return wireError("BAD_REQUEST", "cmdId missing or malformed");
+    const type = (raw as { type?: unknown }).type;
+    if (typeof type !== "string" || !this.spec.knownTypes.has(type)) return wireError("UNKNOWN_COMMAND", `unknown command type ${JSON.stringify(type)?.slice(0, 64)}`);
+    return cmdId === "" ? wireError("BAD_REQUEST", "cmdId missing") : undefined;
+  }
+
+  async #run(principal: Principal, raw: Record<string, unknown>, cmdId: string): Promise<Reply> {
+    const parsed = this.spec.schema.safeParse(raw);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.slice(0, 10).map((i) => ({ path: i.path.join("."), message: i.message }));
+      return errorReply(cmdId, wireError("BAD_REQUEST", issues.map((i) => `${i.path}: ${i.message}`).join("; "), { issues }));
+    }
+    const command = parsed.data;
+    if (!this.spec.rolesFor(command.type).includes(principal.role)) {
+      return errorReply(cmdId, wireError("FORBIDDEN", `role ${principal.role} may not ${command.type}`));
+    }
+    const hash = bodyHash(this.spec.scope(), raw);
+    const replay = this.#replay(command.type, cmdId, hash);
+    if (replay) return replay;
+    let outcome: Outcome;
+    try {
+      outcome = await this.spec.execute(command, { cmdId, bodyHash: hash, principal });
+    } catch (error) {
+      // Not remembered: nothing was written, so a retry with the same cmdId may still succeed.
+      return errorReply(cmdId, wireError("INTERNAL", `command failed: ${error instanceof Error ? error.message : String(error)}`));
+    }
+    const reply = outcome.ok ? okReply(cmdId, outcome.data) : errorReply(cmdId, outcome.error);
+    this.#replies.set(cmdId, { bodyHash: hash, reply });
+    return reply;
+  }
+
+  #replay(type: C["type"], cmdId: string, hash: string): Reply | undefined {
+    const remembered = this.#replies.get(cmdId);
+    const stored = remembered ?? this.#fromDatabase(type, cmdId);
+    if (!stored) return undefined;
+    if (stored.bodyHash !== hash) return errorReply(cmdId, wireError("CMD_ID_REUSED", "this cmdId was already used for a different command"));
+    return stored.reply;
+  }
+
+  #fromDatabase(type: C["type"], cmdId: string): { bodyHash: string; reply: Reply } | undefined {
+    const row = this.spec.lookupPersisted(type, cmdId);
+    return row ? { bodyHash: row.bodyHash, reply: row.reply as Reply } : undefined;
+  }
+}
+
+function cmdIdOf(raw: unknown): string {
+  const value = raw !== null && typeof raw === "object" ? (raw as { cmdId?: unknown }).cmdId : undefined;
+  return typeof value === "string" && value.length <= 80 ? value : "";
+}
+
+export function sendReply(client: Client, reply: Reply): void {
+  client.send("reply", reply);
+}

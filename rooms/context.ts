@@ -1,0 +1,41 @@
+import type { Menu } from "../domain/index.ts";
+import type { CommitWriter, SessionReader, Storage } from "../storage/index.ts";
+import type { Logger } from "../server/logger.ts";
+import type { Clock } from "../server/clock.ts";
+
+export type Role = "staff" | "admin" | "kitchen" | "customer";
+
+/** Who sent a command: what every audit row names. */
+export interface Principal {
+  readonly staffId: string;
+  readonly storeId: string;
+  readonly role: Role;
+  readonly name: string;
+}
+
+export type VerifyResult = { ok: true; principal: Principal } | { ok: false; code: "UNAUTHORIZED"; message: string };
+
+export interface TableInfo {
+  readonly id: string;
+  readonly name: string;
+}
+
+/** What a room needs to know about a store: its tables and current menu. */
+export interface StoreView {
+  readonly id: string;
+  readonly name: string;
+  readonly tables: ReadonlyMap<string, TableInfo>;
+  readonly menu: Menu;
+}
+
+/** Everything rooms use, handed in by the server so rooms never reach for globals. */
+export interface RoomContext {
+  readonly stores: ReadonlyMap<string, StoreView>;
+  readonly storage: Storage;
+  readonly writer: CommitWriter;
+  readonly reader: SessionReader;
+  readonly clock: Clock;
+  readonly log: Logger;
+  newId(): string;
+  verifyToken(token: unknown): Promise<VerifyResult>;
+}

@@ -1,0 +1,65 @@
+import { schema, t, type SchemaType } from "@colyseus/schema";
+
+/** A draft line: lives only here, never in the database until confirmed (R-ORD-1, R-GOAL-2). */
+export const DraftLineState = schema(
+  {
+    lineId: t.string(),
+    menuId: t.string(),
+    name: t.string(),
+    quantity: t.uint8().default(1),
+    unitPriceWon: t.int64().default(0),
+    optionIds: t.array("string"),
+    optionNames: t.array("string"),
+    note: t.string().default(""),
+    lineTotalWon: t.int64().default(0),
+    addedBy: t.string(),
+  },
+  "DraftLine",
+);
+export type DraftLineState = SchemaType<typeof DraftLineState>;
+
+/** A confirmed order item as every terminal of the table sees it. */
+export const ItemState = schema(
+  {
+    itemId: t.string(),
+    batchNo: t.uint16().default(0),
+    menuId: t.string(),
+    name: t.string(),
+    stationId: t.string(),
+    quantity: t.uint8().default(1),
+    unitPriceWon: t.int64().default(0),
+    optionNames: t.array("string"),
+    note: t.string().default(""),
+    lineTotalWon: t.int64().default(0),
+    source: t.string().default("pos"),
+    state: t.string().default("waiting"),
+    replacesItemId: t.string().default(""),
+    replacedByItemId: t.string().default(""),
+  },
+  "Item",
+);
+export type ItemState = SchemaType<typeof ItemState>;
+
+export const TableState = schema(
+  {
+    storeId: t.string(),
+    tableId: t.string(),
+    tableName: t.string(),
+    sessionId: t.string().default(""),
+    /** SPEC session state, or "none" when the table is free. */
+    status: t.string().default("none"),
+    /** Event count of the session: send it back as expectedVersion (R-CON-2). */
+    version: t.uint32().default(0),
+    guests: t.uint8().default(0),
+    openedAt: t.string().default(""),
+    batchCount: t.uint16().default(0),
+    totalWon: t.int64().default(0),
+    items: t.map(ItemState),
+    /** R-UI-1: the terminal shows "not saved yet" while this is non-empty. */
+    draft: t.map(DraftLineState),
+    draftVersion: t.uint32().default(0),
+    draftTotalWon: t.int64().default(0),
+  },
+  "TableState",
+);
+export type TableState = SchemaType<typeof TableState>;

@@ -1,0 +1,62 @@
+import type { DomainError } from "../../domain/index.ts";
+
+/** Stable wire error codes (docs/PROTOCOL.md). Clients switch on these, never on messages. */
+export type WireErrorCode =
+  | "BAD_REQUEST"
+  | "UNKNOWN_COMMAND"
+  | "PAYLOAD_TOO_LARGE"
+  | "UNAUTHORIZED"
+  | "FORBIDDEN"
+  | "NOT_FOUND"
+  | "NO_SESSION"
+  | "SESSION_ALREADY_OPEN"
+  | "SESSION_CLOSED"
+  | "VERSION_CONFLICT"
+  | "LOCKED"
+  | "CMD_ID_REUSED"
+  | "EMPTY_DRAFT"
+  | "SOLD_OUT"
+  | "INVALID_QUANTITY"
+  | "INVALID_OPTIONS"
+  | "LIMIT_EXCEEDED"
+  | "REASON_REQUIRED"
+  | "ALREADY_CANCELLED"
+  | "OUTSTANDING_BALANCE"
+  | "BUSY"
+  | "INTERNAL";
+
+export interface WireError {
+  readonly code: WireErrorCode;
+  readonly message: string;
+  /** The broken rule and its data (e.g. `{ rule: "sold_out", menuId }`), for the terminal to show. */
+  readonly details?: unknown;
+}
+
+const domainToWire: Record<DomainError["code"], WireErrorCode> = {
+  no_open_session: "NO_SESSION",
+  session_already_open: "SESSION_ALREADY_OPEN",
+  session_closed: "SESSION_CLOSED",
+  version_conflict: "VERSION_CONFLICT",
+  empty_draft: "EMPTY_DRAFT",
+  too_many_lines: "LIMIT_EXCEEDED",
+  unknown_menu_item: "NOT_FOUND",
+  sold_out: "SOLD_OUT",
+  invalid_quantity: "INVALID_QUANTITY",
+  invalid_options: "INVALID_OPTIONS",
+  note_too_long: "LIMIT_EXCEEDED",
+  invalid_guests: "BAD_REQUEST",
+  reason_required: "REASON_REQUIRED",
+  unknown_item: "NOT_FOUND",
+  item_already_cancelled: "ALREADY_CANCELLED",
+  cancel_needs_admin: "FORBIDDEN",
+  outstanding_items: "OUTSTANDING_BALANCE",
+};
+
+export function fromDomainError(error: DomainError): WireError {
+  const { code, ...data } = error;
+  return { code: domainToWire[code], message: code.replaceAll("_", " "), details: { rule: code, ...data } };
+}
+
+export function wireError(code: WireErrorCode, message: string, details?: unknown): WireError {
+  return details === undefined ? { code, message } : { code, message, details };
+}

@@ -1,0 +1,86 @@
+import { defineRoom, defineServer, type Server } from "@colyseus/core";
+import { WebSocketTransport } from "@colyseus/ws-transport";
+import { RedisPresence } from "@colyseus/redis-presence";
+import { RedisDriver } from "@colyseus/redis-driver";
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { CommitWriter, createOutboxStore, createSessionReader, openStorage, type Storage } from "../storage/index.ts";
+import type { RoomContext } from "../rooms/context.ts";
+import { roomLimits } from "../rooms/limits.ts";
+import { TableRoom } from "../rooms/table/table-room.ts";
+import type { AppConfig } from "./config/index.ts";
+import { TokenService, loadAuthSecret } from "./auth.ts";
+import { newId, type Clock } from "./clock.ts";
+import { installRoutes } from "./http-routes.ts";
+import type { Logger } from "./logger.ts";
+import { OutboxRelay, type OutboxSubscriber } from "./outbox-relay.ts";
+import { storeViews } from "./stores.ts";
+
+export interface AppOptions {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly config: AppConfig;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly authSecret?: string | undefined;
+  readonly tokenTtlSeconds: number;
+  /** Set to run several processes: presence and room listings move to Redis. */
+  readonly redisUrl?: string | undefined;
+  readonly publicAddress?: string | undefined;
+  readonly subscribers?: readonly OutboxSubscriber[];
+}
+
+export interface RunningApp {
+  readonly server: Server;
+  readonly ctx: RoomContext;
+  readonly relay: OutboxRelay;
+  readonly databaseFile: string;
+  readonly tokens: TokenService;
+  stop(): Promise<void>;
+}
+
+/** Wires storage, relay, auth, rooms and HTTP into one listening server. */
+export async function startApp(options: AppOptions): Promise<RunningApp> {
+  const dataDir = resolve(options.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const databaseFile = join(dataDir, "table-session.sqlite");
+  const storage: Storage = await openStorage(databaseFile);
+  const writer = new CommitWriter(storage);
+  const relay = new OutboxRelay(createOutboxStore(storage), options.clock, options.log);
+  writer.onCommitted(() => relay.wake());
+  for (const subscriber of options.subscribers ?? []) relay.add(subscriber);
+  const tokens = new TokenService(loadAuthSecret(dataDir, options.authSecret), options.tokenTtlSeconds);
+  const ctx: RoomContext = {
+    stores: storeViews(options.config),
+    storage,
+    writer,
+    reader: createSessionReader(storage),
+    clock: options.clock,
+    log: options.log,
+    newId,
+    verifyToken: (token) => tokens.verify(token, options.clock.nowMs()),
+  };
+  const startedAtMs = options.clock.nowMs();
+  const server = defineServer({
+    transport: new WebSocketTransport({ maxPayload: roomLimits.transportPayloadBytesMax }),
+    rooms: { table: defineRoom(TableRoom.withContext(ctx)).filterBy(["storeId", "tableId"]) },
+    express: (app) => installRoutes(app, { config: options.config, ctx, tokens, relay, startedAtMs }),
+    ...(options.redisUrl
+      ? { presence: new RedisPresence(options.redisUrl), driver: new RedisDriver(options.redisUrl), publicAddress: options.publicAddress }
+      : {}),
+    gracefullyShutdown: false,
+    greet: false,
+  });
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    await server.gracefullyShutdown(false);
+    await relay.stop();
+    await storage.close();
+  };
+  await server.listen(options.port, options.host);
+  relay.start();
+  return { server, ctx, relay, databaseFile, tokens, stop };
+}

@@ -1,0 +1,57 @@
+import { SignJWT, jwtVerify, errors as joseErrors } from "jose";
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+import type { Principal, Role, VerifyResult } from "../rooms/context.ts";
+export type { Principal, Role, VerifyResult };
+
+const issuer = "table-session-server";
+const roles: ReadonlySet<string> = new Set(["staff", "admin", "kitchen", "customer"]);
+
+/** Signed, expiring tokens (HS256 via jose: a maintained JOSE implementation, not hand-rolled crypto). */
+export class TokenService {
+  readonly #key: Uint8Array;
+  constructor(secret: Uint8Array, readonly ttlSeconds: number) {
+    if (secret.length < 32) throw new Error("auth secret must be at least 32 bytes");
+    this.#key = secret;
+  }
+
+  async issue(principal: Principal, nowMs: number): Promise<{ token: string; expiresAt: string }> {
+    const iat = Math.floor(nowMs / 1000);
+    const exp = iat + this.ttlSeconds;
+    const token = await new SignJWT({ store: principal.storeId, role: principal.role, name: principal.name })
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject(principal.staffId)
+      .setIssuer(issuer)
+      .setIssuedAt(iat)
+      .setExpirationTime(exp)
+      .sign(this.#key);
+    return { token, expiresAt: new Date(exp * 1000).toISOString() };
+  }
+
+  async verify(token: unknown, nowMs: number): Promise<VerifyResult> {
+    if (typeof token !== "string" || token.length === 0 || token.length > 4096) return { ok: false, code: "UNAUTHORIZED", message: "missing token" };
+    try {
+      const { payload } = await jwtVerify(token, this.#key, { issuer, algorithms: ["HS256"], currentDate: new Date(nowMs) });
+      const { sub, store, role, name } = payload;
+      if (typeof sub !== "string" || typeof store !== "string" || typeof role !== "string" || !roles.has(role) || typeof name !== "string") {
+        return { ok: false, code: "UNAUTHORIZED", message: "malformed token" };
+      }
+      return { ok: true, principal: { staffId: sub, storeId: store, role: role as Role, name } };
+    } catch (error) {
+      const expired = error instanceof joseErrors.JWTExpired;
+      return { ok: false, code: "UNAUTHORIZED", message: expired ? "token expired" : "invalid token" };
+    }
+  }
+}
+
+/** AUTH_SECRET wins; otherwise a random secret kept in the data directory so restarts keep tokens valid. */
+export function loadAuthSecret(dataDir: string, envSecret: string | undefined): Uint8Array {
+  if (envSecret) return new TextEncoder().encode(envSecret);
+  const file = join(dataDir, "auth-secret");
+  if (existsSync(file)) return Buffer.from(readFileSync(file, "utf8").trim(), "hex");
+  const secret = randomBytes(32);
+  writeFileSync(file, secret.toString("hex"), { mode: 0o600 });
+  return secret;
+}

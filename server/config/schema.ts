@@ -1,0 +1,195 @@
+import { z } from "zod";
+import type { Menu, MenuItem, Station } from "../../domain/menu.ts";
+import { wonMax } from "../../domain/money.ts";
+import { orderLimits } from "../../domain/limits.ts";
+import { pinPattern } from "./pin.ts";
+
+/** Every bound on a config file, named once (house style: a limit on everything). */
+export const configLimits = {
+  fileBytesMax: 4 * 1024 * 1024,
+  storesMax: 100,
+  tablesPerStoreMax: 500,
+  stationsPerStoreMax: 20,
+  menuItemsPerStoreMax: 1_000,
+  optionGroupsPerItemMax: 10,
+  choicesPerGroupMax: 30,
+  staffPerStoreMax: 200,
+  nameLengthMax: 40,
+  minutesMax: 24 * 60,
+  issuesShownMax: 20,
+} as const;
+
+export const kitchenDefaults = { urgentAfterMinutes: 15, lateServeAfterMinutes: 10 } as const;
+
+export const staffRoles = ["staff", "admin", "kitchen"] as const;
+export type StaffRole = (typeof staffRoles)[number];
+
+// Ids end up in Colyseus room filters and URL segments, so no spaces, slashes or dots.
+const id = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, "must be 1 to 32 of A-Z a-z 0-9 _ -");
+
+const name = z
+  .string()
+  .max(configLimits.nameLengthMax, `must be at most ${configLimits.nameLengthMax} characters`)
+  .refine((s) => s.trim() !== "", "must not be empty or blank");
+
+/** Whole won only: a float price is a typo (9000.5) or a unit mix-up, never intended. */
+function wonField(min: number, max: number) {
+  return z.number().superRefine((n, ctx) => {
+    if (!Number.isSafeInteger(n)) fail(ctx, [], `expected an integer number of won, got ${n}`);
+    else if (n < min || n > max) fail(ctx, [], `must be between ${min} and ${max} won, got ${n}`);
+  });
+}
+
+const minutes = z.int().min(1).max(configLimits.minutesMax);
+
+const choiceSchema = z.strictObject({ id, name, priceDelta: wonField(-wonMax, wonMax) });
+
+const optionGroupSchema = z
+  .strictObject({
+    id,
+    name,
+    minSelect: z.int().min(0),
+    maxSelect: z.int().min(0),
+    choices: z.array(choiceSchema).min(1).max(configLimits.choicesPerGroupMax),
+  })
+  .superRefine((g, ctx) => {
+    if (g.minSelect > g.maxSelect) fail(ctx, ["minSelect"], `must be <= maxSelect (${g.maxSelect})`);
+    if (g.maxSelect > g.choices.length) fail(ctx, ["maxSelect"], `must be <= the number of choices (${g.choices.length})`);
+  });
+
+const menuItemSchema = z
+  .strictObject({
+    id,
+    name,
+    price: wonField(0, wonMax),
+    stationId: id,
+    soldOut: z.boolean().default(false),
+    optionGroups: z.array(optionGroupSchema).max(configLimits.optionGroupsPerItemMax).default(() => []),
+  })
+  .superRefine((item, ctx) => {
+    requireUnique(ctx, "option group id", idsOf(item.optionGroups, "optionGroups"));
+    // Orders name chosen options by choice id alone, so ids must be unique across all groups.
+    const choices = item.optionGroups.flatMap((g, gi) =>
+      g.choices.map((c, ci) => ({ key: c.id, path: ["optionGroups", gi, "choices", ci, "id"] })),
+    );
+    requireUnique(ctx, "choice id", choices);
+    // A line carries at most optionsPerLineMax options; more required ones could never be ordered.
+    const required = item.optionGroups.reduce((sum, g) => sum + g.minSelect, 0);
+    const max = orderLimits.optionsPerLineMax;
+    if (required > max) fail(ctx, ["optionGroups"], `minSelect totals ${required}, but an order line carries at most ${max} options`);
+  });
+
+const staffSchema = z.strictObject({
+  id,
+  name,
+  role: z.enum(staffRoles),
+  pin: z.string().regex(pinPattern, "must be a string of 4 to 8 digits"),
+});
+
+const storeSchema = z
+  .strictObject({
+    id,
+    name,
+    tables: z.array(z.strictObject({ id, name })).min(1).max(configLimits.tablesPerStoreMax),
+    stations: z.array(z.strictObject({ id, name })).min(1).max(configLimits.stationsPerStoreMax),
+    menu: z.array(menuItemSchema).min(1).max(configLimits.menuItemsPerStoreMax),
+    staff: z.array(staffSchema).min(1).max(configLimits.staffPerStoreMax),
+  })
+  .superRefine((store, ctx) => {
+    requireUnique(ctx, "table id", idsOf(store.tables, "tables"));
+    requireUnique(ctx, "station id", idsOf(store.stations, "stations"));
+    requireUnique(ctx, "menu item id", idsOf(store.menu, "menu"));
+    requireUnique(ctx, "staff id", idsOf(store.staff, "staff"));
+    const stationIds = store.stations.map((s) => s.id);
+    store.menu.forEach((item, i) => {
+      if (stationIds.includes(item.stationId)) return;
+      fail(ctx, ["menu", i, "stationId"], `unknown station "${item.stationId}"; this store has ${stationIds.join(", ")}`);
+    });
+    // Without an admin nobody could fix the menu or close a day from the POS.
+    if (!store.staff.some((s) => s.role === "admin")) fail(ctx, ["staff"], "needs at least one staff member with role admin");
+  });
+
+/** The JSON file's shape. `.parse` gives plain PINs and numbers; load.ts turns them into AppConfig. */
+export const rawConfigSchema = z
+  .strictObject({
+    stores: z.array(storeSchema).min(1).max(configLimits.storesMax),
+    kitchen: z
+      .strictObject({
+        urgentAfterMinutes: minutes.default(kitchenDefaults.urgentAfterMinutes),
+        lateServeAfterMinutes: minutes.default(kitchenDefaults.lateServeAfterMinutes),
+      })
+      .prefault({}), // prefault, not default: zod 4 would skip the inner defaults for `{}`
+  })
+  .superRefine((config, ctx) => requireUnique(ctx, "store id", idsOf(config.stores, "stores")));
+
+/** What a config file may contain (before defaults). */
+export type RawConfigInput = z.input<typeof rawConfigSchema>;
+/** A validated config file, still with plain PINs: never keep this around. */
+export type RawConfig = z.output<typeof rawConfigSchema>;
+
+type Keyed = { readonly key: string; readonly path: PropertyKey[] };
+
+/** `rows[i].id` keyed by its path, for requireUnique. */
+function idsOf(rows: readonly { id: string }[], arrayKey: string): Keyed[] {
+  return rows.map((row, i) => ({ key: row.id, path: [arrayKey, i, "id"] }));
+}
+
+/** Reports every repeat of a key at the repeat's own path, naming where it first appeared. */
+function requireUnique(ctx: z.RefinementCtx, what: string, entries: readonly Keyed[]): void {
+  const first = new Map<string, Keyed>();
+  for (const entry of entries) {
+    const seen = first.get(entry.key);
+    if (seen === undefined) first.set(entry.key, entry);
+    else fail(ctx, entry.path, `duplicate ${what} "${entry.key}" (first at ${formatPath(seen.path)})`);
+  }
+}
+
+function fail(ctx: z.RefinementCtx, path: PropertyKey[], message: string): void {
+  ctx.addIssue({ code: "custom", path, message });
+}
+
+/** ["stores", 0, "menu", 3, "price"] -> "stores[0].menu[3].price" (the form a person searches the file for). */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const part of path) {
+    if (typeof part === "number") out += `[${part}]`;
+    else out += out === "" ? String(part) : `.${String(part)}`;
+  }
+  return out === "" ? "(top level)" : out;
+}
+
+// ---- Output: what the rest of the server uses. Money is Won, PINs are hashed. ----
+
+export interface TableConfig {
+  readonly id: string;
+  readonly name: string;
+}
+
+export interface StaffConfig {
+  readonly id: string;
+  readonly name: string;
+  readonly role: StaffRole;
+  /** `scrypt$salt$hash` from pin.ts; check with verifyPin. */
+  readonly pinHash: string;
+}
+
+export interface StoreConfig {
+  readonly id: string;
+  readonly name: string;
+  readonly tables: readonly TableConfig[];
+  readonly stations: readonly Station[];
+  readonly menu: Menu;
+  /** Same items as `menu.items`, in file order (for listing). */
+  readonly menuItems: readonly MenuItem[];
+  readonly staff: readonly StaffConfig[];
+}
+
+export interface KitchenConfig {
+  readonly urgentAfterMinutes: number;
+  readonly lateServeAfterMinutes: number;
+}
+
+export interface AppConfig {
+  readonly stores: readonly StoreConfig[];
+  readonly kitchen: KitchenConfig;
+}

@@ -1,0 +1,74 @@
+import express, { type Application, type Request, type Response, type NextFunction } from "express";
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import { matchMaker } from "@colyseus/core";
+import type { RoomContext, Principal } from "../rooms/context.ts";
+import type { AppConfig } from "./config/index.ts";
+import { loginHandler } from "./login.ts";
+import type { TokenService } from "./auth.ts";
+import type { OutboxRelay } from "./outbox-relay.ts";
+
+export const httpLimits = { jsonBodyBytesMax: 16 * 1024 } as const;
+
+export interface RouteDeps {
+  readonly config: AppConfig;
+  readonly ctx: RoomContext;
+  readonly tokens: TokenService;
+  readonly relay: OutboxRelay;
+  readonly startedAtMs: number;
+}
+
+/** REST beside the rooms, on the same port: login, health, menu, metrics. */
+export function installRoutes(app: Application, deps: RouteDeps): void {
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
+  app.use(express.json({ limit: httpLimits.jsonBodyBytesMax }));
+  app.post("/api/auth/login", loginHandler(deps.config, deps.tokens, deps.ctx.clock));
+
+  app.get("/api/health", (_req, res) => {
+    res.json({ ok: true, data: { uptimeMs: deps.ctx.clock.nowMs() - deps.startedAtMs, database: deps.ctx.storage.file, outbox: deps.relay.status() } });
+  });
+
+  app.get("/api/stores/:storeId/menu", requireRole(deps, ["staff", "admin", "kitchen"]), (req, res) => {
+    const store = deps.config.stores.find((s) => s.id === req.params.storeId);
+    if (!store || store.id !== principalOf(res).storeId) return void res.status(404).json({ ok: false, error: { code: "NOT_FOUND", message: "unknown store" } });
+    res.json({ ok: true, data: { storeId: store.id, name: store.name, tables: store.tables, stations: store.stations, menu: store.menuItems } });
+  });
+
+  // Benchmarks read the server's own view of itself; `reset=1` starts a new measuring window.
+  app.get("/api/admin/metrics", requireRole(deps, ["admin"]), async (req, res) => {
+    const rooms = await matchMaker.query({});
+    const data = {
+      rssBytes: process.memoryUsage().rss,
+      heapUsedBytes: process.memoryUsage().heapUsed,
+      rooms: rooms.length,
+      eventLoopDelayP50Ms: loopDelay.percentile(50) / 1e6,
+      eventLoopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+      eventLoopDelayMaxMs: loopDelay.max / 1e6,
+      writer: { ...deps.ctx.writer.stats },
+    };
+    if (req.query.reset === "1") loopDelay.reset();
+    res.json({ ok: true, data });
+  });
+
+  // Malformed JSON or an oversized body gets the same typed error shape as everything else.
+  app.use("/api", (error: { type?: string; status?: number }, _req: Request, res: Response, next: NextFunction) => {
+    if (!error) return next();
+    const tooLarge = error.type === "entity.too.large";
+    res.status(tooLarge ? 413 : 400).json({ ok: false, error: { code: tooLarge ? "PAYLOAD_TOO_LARGE" : "BAD_REQUEST", message: tooLarge ? "body too large" : "malformed JSON" } });
+  });
+}
+
+function requireRole(deps: RouteDeps, roles: readonly Principal["role"][]) {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    const header = req.headers.authorization ?? "";
+    const verified = await deps.ctx.verifyToken(header.startsWith("Bearer ") ? header.slice(7) : "");
+    if (!verified.ok) return void res.status(401).json({ ok: false, error: { code: "UNAUTHORIZED", message: verified.message } });
+    if (!roles.includes(verified.principal.role)) return void res.status(403).json({ ok: false, error: { code: "FORBIDDEN", message: `role ${verified.principal.role} may not` } });
+    res.locals.principal = verified.principal;
+    next();
+  };
+}
+
+function principalOf(res: Response): Principal {
+  return res.locals.principal as Principal;
+}

@@ -1,0 +1,59 @@
+// Node 20 has no global WebSocket; Colyseus reconnection reads it (COLYSEUS.md gotcha 1).
+import { WebSocket } from "ws";
+(globalThis as { WebSocket?: unknown }).WebSocket ??= WebSocket;
+
+import { resolve } from "node:path";
+import { ConfigError, loadConfig } from "./config/index.ts";
+import { startApp } from "./app.ts";
+import { systemClock } from "./clock.ts";
+import { createLogger } from "./logger.ts";
+
+const log = createLogger();
+
+async function main(): Promise<void> {
+  let loaded;
+  try {
+    loaded = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const port = Number(process.env.PORT ?? 2567);
+  const host = process.env.HOST ?? "0.0.0.0";
+  const dataDir = resolve(process.env.DATA_DIR ?? "data");
+  const app = await startApp({
+    port,
+    host,
+    dataDir,
+    config: loaded.config,
+    clock: systemClock,
+    log,
+    authSecret: process.env.AUTH_SECRET,
+    tokenTtlSeconds: Number(process.env.TOKEN_TTL_SECONDS ?? 12 * 3600),
+    redisUrl: process.env.REDIS_URL,
+    publicAddress: process.env.PUBLIC_ADDRESS,
+  });
+  const stores = loaded.config.stores.map((s) => `${s.id} (${s.name}, ${s.tables.length} tables)`).join(", ");
+  log.info(`config: ${loaded.source}; stores: ${stores}`);
+  log.info(`data: ${app.databaseFile}`);
+  // Tests and the kill harness read this line to learn the port; keep its shape.
+  console.log(JSON.stringify({ event: "listening", port, host, database: app.databaseFile }));
+  log.info(`listening on ws://${host}:${port} (HTTP on the same port: POST /api/auth/login)`);
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info(`${signal}: shutting down`);
+    app.stop().then(() => process.exit(0), (e) => { log.error("shutdown failed", e); process.exit(1); });
+  };
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+}
+
+main().catch((error) => {
+  log.error("server failed to start", error);
+  process.exit(1);
+});

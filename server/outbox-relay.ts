@@ -1,0 +1,130 @@
+import type { OutboxRow, OutboxStore } from "../storage/index.ts";
+import { storageLimits } from "../storage/index.ts";
+import type { Clock } from "./clock.ts";
+import { isoAt } from "./clock.ts";
+import type { Logger } from "./logger.ts";
+
+/**
+ * A consumer of outbox events. Delivery is at least once and in outbox order, so `deliver`
+ * must be idempotent by `row.eventId` (R-CON-3). A throw means "not delivered, try again".
+ */
+export interface OutboxSubscriber {
+  /** Durable cursor key: renaming a subscriber replays the whole outbox to it. */
+  readonly name: string;
+  /** Topics (event types) it wants; rows of other topics are skipped but still pass its cursor. */
+  readonly topics?: ReadonlySet<string>;
+  deliver(row: OutboxRow): Promise<void> | void;
+}
+
+export const relayLimits = {
+  retryBaseMs: 200,
+  retryMaxMs: 30_000,
+  /** Saving the cursor costs an fsync; a crash in between only causes redelivery, which is allowed. */
+  cursorSaveEveryMs: 250,
+  pollEveryMs: 1_000,
+} as const;
+
+interface Lane {
+  readonly subscriber: OutboxSubscriber;
+  deliveredId: number;
+  savedId: number;
+  savedAtMs: number;
+  running: boolean;
+  again: boolean;
+  failures: number;
+  retryTimer: NodeJS.Timeout | undefined;
+}
+
+/** Drains the outbox to each subscriber independently: a failing one never holds up the others. */
+export class OutboxRelay {
+  readonly #lanes: Lane[] = [];
+  #poll: NodeJS.Timeout | undefined;
+  #stopped = false;
+
+  constructor(
+    private readonly store: OutboxStore,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+  ) {}
+
+  add(subscriber: OutboxSubscriber): void {
+    const deliveredId = this.store.cursor(subscriber.name);
+    this.#lanes.push({ subscriber, deliveredId, savedId: deliveredId, savedAtMs: 0, running: false, again: false, failures: 0, retryTimer: undefined });
+    this.wake();
+  }
+
+  start(): void {
+    this.#poll = setInterval(() => this.wake(), relayLimits.pollEveryMs);
+    this.#poll.unref();
+    this.wake();
+  }
+
+  /** New rows were committed: every idle lane starts draining. */
+  wake(): void {
+    if (this.#stopped) return;
+    for (const lane of this.#lanes) if (lane.retryTimer === undefined) void this.#drain(lane);
+  }
+
+  /** Stops after in-flight deliveries and saves every cursor. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#poll) clearInterval(this.#poll);
+    for (const lane of this.#lanes) if (lane.retryTimer) clearTimeout(lane.retryTimer);
+    while (this.#lanes.some((l) => l.running)) await new Promise((r) => setTimeout(r, 5));
+    for (const lane of this.#lanes) this.#saveCursor(lane, true);
+  }
+
+  async #drain(lane: Lane): Promise<void> {
+    if (lane.running) {
+      lane.again = true;
+      return;
+    }
+    lane.running = true;
+    try {
+      do {
+        lane.again = false;
+        let page = this.store.page(lane.deliveredId, storageLimits.outboxPageSize);
+        while (page.length > 0 && !this.#stopped) {
+          for (const row of page) {
+            if (!lane.subscriber.topics || lane.subscriber.topics.has(row.topic)) await lane.subscriber.deliver(row);
+            lane.deliveredId = row.id;
+          }
+          this.#saveCursor(lane, false);
+          page = this.store.page(lane.deliveredId, storageLimits.outboxPageSize);
+        }
+      } while (lane.again && !this.#stopped);
+      lane.failures = 0;
+      this.#saveCursor(lane, true);
+    } catch (error) {
+      this.#saveCursor(lane, true);
+      this.#scheduleRetry(lane, error);
+    } finally {
+      lane.running = false;
+    }
+  }
+
+  #scheduleRetry(lane: Lane, error: unknown): void {
+    lane.failures += 1;
+    const delayMs = Math.min(relayLimits.retryMaxMs, relayLimits.retryBaseMs * 2 ** Math.min(lane.failures - 1, 16));
+    this.log.warn(`outbox: ${lane.subscriber.name} failed after id ${lane.deliveredId} (attempt ${lane.failures}), retry in ${delayMs} ms: ${String(error)}`);
+    lane.retryTimer = setTimeout(() => {
+      lane.retryTimer = undefined;
+      void this.#drain(lane);
+    }, delayMs);
+    lane.retryTimer.unref();
+  }
+
+  #saveCursor(lane: Lane, force: boolean): void {
+    if (lane.deliveredId === lane.savedId) return;
+    const nowMs = this.clock.nowMs();
+    if (!force && nowMs - lane.savedAtMs < relayLimits.cursorSaveEveryMs) return;
+    this.store.markDelivered(lane.subscriber.name, lane.deliveredId, isoAt(this.clock));
+    lane.savedId = lane.deliveredId;
+    lane.savedAtMs = nowMs;
+  }
+
+  /** Where each subscriber stands (for health and tests). */
+  status(): { name: string; deliveredId: number; failures: number }[] {
+    return this.#lanes.map((l) => ({ name: l.subscriber.name, deliveredId: l.deliveredId, failures: l.failures }));
+  }
+}

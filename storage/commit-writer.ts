@@ -1,0 +1,133 @@
+import type { SessionEvent } from "../domain/index.ts";
+import { preparedInsert, type Storage } from "./database.ts";
+import { chainHash, lastAuditHash, toAuditRow, type AuditEntry } from "./audit.ts";
+import { createProjector, type EventContext, type SessionSnapshot } from "./projection.ts";
+import { storageLimits } from "./limits.ts";
+
+/** Everything one accepted command writes: it lands whole or not at all (R-ORD-2). */
+export interface CommitUnit {
+  readonly context: EventContext;
+  /** Session version before the events; event seq = baseVersion + 1 … */
+  readonly baseVersion: number;
+  readonly events: readonly SessionEvent[];
+  readonly snapshot: SessionSnapshot;
+  readonly audit: readonly AuditEntry[];
+  readonly command: {
+    readonly cmdId: string;
+    readonly actorId: string;
+    readonly type: string;
+    readonly bodyHash: string;
+    readonly reply: unknown;
+    readonly at: string;
+  };
+}
+
+interface Pending {
+  readonly unit: CommitUnit;
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+}
+
+export interface WriterStats {
+  commits: number;
+  units: number;
+  unitsPerCommitMax: number;
+}
+
+/**
+ * Group commit: units submitted in the same turn of the event loop share one durable
+ * transaction (one fsync), each inside its own savepoint so one bad unit fails alone.
+ * Submitters are resolved only after COMMIT returns, i.e. after the data is on disk.
+ */
+export class CommitWriter {
+  readonly stats: WriterStats = { commits: 0, units: 0, unitsPerCommitMax: 0 };
+  readonly #storage: Storage;
+  readonly #pending: Pending[] = [];
+  readonly #listeners: (() => void)[] = [];
+  #scheduled = false;
+  readonly #writeUnit;
+  readonly #commit;
+
+  constructor(storage: Storage) {
+    this.#storage = storage;
+    const projector = createProjector(storage);
+    const insertEvent = preparedInsert(storage, "session_events", ["session_id", "seq", "type", "v", "payload", "at", "actor_id", "cmd_id"]);
+    const insertOutbox = preparedInsert(storage, "outbox", ["event_id", "store_id", "session_id", "topic", "payload", "created_at"]);
+    const insertCommand = preparedInsert(storage, "processed_commands", ["cmd_id", "store_id", "actor_id", "command_type", "body_hash", "reply", "created_at"]);
+    const insertAudit = preparedInsert(storage, "audit_log", [
+      "at", "store_id", "actor_id", "actor_role", "action", "entity_type", "entity_id", "session_id", "before", "after", "reason", "cmd_id", "prev_hash", "hash",
+    ]);
+    // A nested better-sqlite3 transaction is a SAVEPOINT: a throw rolls back this unit only.
+    this.#writeUnit = storage.sqlite.transaction((unit: CommitUnit, prevHash: string): string => {
+      const { context: ctx, command } = unit;
+      insertCommand({ cmd_id: command.cmdId, store_id: ctx.storeId, actor_id: command.actorId, command_type: command.type, body_hash: command.bodyHash, reply: JSON.stringify(command.reply), created_at: command.at });
+      unit.events.forEach((event, index) => {
+        const seq = unit.baseVersion + index + 1;
+        const payload = JSON.stringify(event);
+        insertEvent({ session_id: ctx.sessionId, seq, type: event.type, v: event.v, payload, at: event.at, actor_id: event.actor.id, cmd_id: command.cmdId });
+        insertOutbox({ event_id: `${ctx.sessionId}:${seq}`, store_id: ctx.storeId, session_id: ctx.sessionId, topic: event.type, payload, created_at: event.at });
+        projector.project(event, ctx, command.cmdId);
+      });
+      if (unit.events.length > 0) projector.saveSession(ctx, unit.snapshot, command.at);
+      let prev = prevHash;
+      for (const entry of unit.audit) {
+        const row = toAuditRow(entry);
+        const hash = chainHash(prev, row);
+        insertAudit({ ...row, prev_hash: prev, hash });
+        prev = hash;
+      }
+      return prev;
+    });
+    this.#commit = storage.sqlite.transaction((batch: Pending[]): (unknown | undefined)[] => {
+      let prev = lastAuditHash(storage.sqlite);
+      return batch.map(({ unit }) => {
+        try {
+          prev = this.#writeUnit(unit, prev);
+          return undefined;
+        } catch (error) {
+          return error ?? new Error("unit failed");
+        }
+      });
+    });
+  }
+
+  /** Resolves once the unit is durable; rejects with the unit's own error if it could not be written. */
+  submit(unit: CommitUnit): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#pending.push({ unit, resolve, reject });
+      if (!this.#scheduled) {
+        this.#scheduled = true;
+        setImmediate(() => this.#flush());
+      }
+    });
+  }
+
+  /** Called after every durable commit (the outbox relay wakes up on it). */
+  onCommitted(listener: () => void): void {
+    this.#listeners.push(listener);
+  }
+
+  #flush(): void {
+    this.#scheduled = false;
+    while (this.#pending.length > 0) {
+      const batch = this.#pending.splice(0, storageLimits.unitsPerCommitMax);
+      let outcomes: (unknown | undefined)[];
+      try {
+        // IMMEDIATE takes the write lock up front, so the audit chain head cannot move under us.
+        outcomes = this.#commit.immediate(batch);
+      } catch (error) {
+        for (const p of batch) p.reject(error);
+        continue;
+      }
+      this.stats.commits += 1;
+      this.stats.units += batch.length;
+      this.stats.unitsPerCommitMax = Math.max(this.stats.unitsPerCommitMax, batch.length);
+      batch.forEach((p, i) => (outcomes[i] === undefined ? p.resolve() : p.reject(outcomes[i])));
+    }
+    for (const listener of this.#listeners) listener();
+  }
+
+  get storage(): Storage {
+    return this.#storage;
+  }
+}

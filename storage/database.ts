@@ -1,0 +1,60 @@
+import Database from "better-sqlite3";
+import { Kysely, SqliteDialect } from "kysely";
+import { Migrator, type Migration } from "kysely/migration";
+import * as foundation from "./migrations/2026_11_26_0001_foundation.ts";
+
+export type Sqlite = Database.Database;
+
+/** Migrations in order; a static provider keeps them inside the bundle (no directory scan). */
+const migrations: Record<string, Migration> = {
+  "2026_11_26_0001_foundation": foundation,
+};
+
+export interface Storage {
+  readonly sqlite: Sqlite;
+  /** Used to build and compile SQL; hot paths run the compiled text as prepared statements. */
+  readonly kysely: Kysely<any>;
+  readonly file: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the database, makes every commit durable before it returns (WAL + synchronous=FULL:
+ * an acknowledged confirm survives a power cut, not only a process kill) and migrates it.
+ */
+export async function openStorage(file: string): Promise<Storage> {
+  const sqlite = new Database(file);
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma("synchronous = FULL");
+  sqlite.pragma("foreign_keys = ON");
+  sqlite.pragma("busy_timeout = 5000");
+  const kysely = new Kysely<any>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const migrator = new Migrator({ db: kysely, provider: { getMigrations: async () => migrations } });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === "Error")?.migrationName ?? "unknown";
+    sqlite.close();
+    throw new Error(`migration ${failed} failed: ${String(error)}`);
+  }
+  let closed = false;
+  return {
+    sqlite,
+    kysely,
+    file,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await kysely.destroy(); // closes the better-sqlite3 handle too
+    },
+  };
+}
+
+/** Compiles an INSERT once with Kysely; returns a runner that binds values in column order. */
+export function preparedInsert(storage: Storage, table: string, columns: readonly string[]) {
+  const compiled = storage.kysely
+    .insertInto(table)
+    .values(Object.fromEntries(columns.map((c) => [c, null])))
+    .compile();
+  const statement = storage.sqlite.prepare(compiled.sql);
+  return (row: Record<string, unknown>) => statement.run(columns.map((c) => row[c] ?? null));
+}

@@ -1,0 +1,8 @@
+/** Storage: SQLite through better-sqlite3, SQL built with Kysely. Owns every SQL string. */
+export { openStorage, type Storage, type Sqlite } from "./database.ts";
+export { CommitWriter, type CommitUnit, type WriterStats } from "./commit-writer.ts";
+export { createSessionReader, type SessionReader, type ProcessedCommand } from "./session-reader.ts";
+export { createOutboxStore, type OutboxStore, type OutboxRow } from "./outbox.ts";
+export { verifyAuditChain, chainHash, genesisHash, type AuditEntry, type AuditVerdict } from "./audit.ts";
+export { storageLimits } from "./limits.ts";
+export type { SessionSnapshot, EventContext } from "./projection.ts";

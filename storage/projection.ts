@@ -1,0 +1,85 @@
+import type { SessionEvent, SessionStatus, ConfirmedItem, OrderSource } from "../domain/index.ts";
+import { preparedInsert, type Storage } from "./database.ts";
+
+/** The session row after a unit is applied (denormalised for queries; events stay the truth). */
+export interface SessionSnapshot {
+  readonly status: SessionStatus;
+  readonly version: number;
+  readonly total: number;
+  readonly guests: number;
+  readonly openedAt: string;
+}
+
+export interface EventContext {
+  readonly storeId: string;
+  readonly tableId: string;
+  readonly sessionId: string;
+}
+
+/** Turns events into rows of the query tables; compiled once, run as prepared statements. */
+export function createProjector(storage: Storage) {
+  const insertBatch = preparedInsert(storage, "order_batches", ["batch_id", "session_id", "batch_no", "source", "total_won", "confirmed_at", "confirmed_by", "cmd_id"]);
+  const insertItem = preparedInsert(storage, "order_items", [
+    "item_id", "batch_id", "session_id", "menu_id", "name", "station_id", "quantity", "unit_price_won",
+    "options", "note", "line_total_won", "source", "state", "replaces_item_id", "created_at",
+  ]);
+  const insertTicket = preparedInsert(storage, "kitchen_tickets", ["ticket_id", "session_id", "store_id", "table_id", "batch_id", "batch_no", "station_id", "kind", "item_ids", "state", "created_at"]);
+  const cancelItem = storage.sqlite.prepare(
+    storage.kysely
+      .updateTable("order_items")
+      .set({ state: "cancelled", cancelled_at: null, cancel_reason: null, replaced_by_item_id: null })
+      .where("item_id", "=", null)
+      .where("state", "!=", "cancelled")
+      .compile().sql,
+  );
+  const sourceOf = storage.sqlite.prepare("select source from order_items where item_id = ?").pluck();
+  const upsertSession = storage.sqlite.prepare(
+    `insert into sessions (session_id, store_id, table_id, status, version, guests, total_won, opened_at, closed_at)
+     values (@session_id, @store_id, @table_id, @status, @version, @guests, @total_won, @opened_at, @closed_at)
+     on conflict (session_id) do update set status = excluded.status, version = excluded.version,
+       guests = excluded.guests, total_won = excluded.total_won, closed_at = coalesce(sessions.closed_at, excluded.closed_at)`,
+  );
+
+  function itemRow(item: ConfirmedItem, batchId: string, ctx: EventContext, source: OrderSource, at: string, replaces: string | null) {
+    return {
+      item_id: item.itemId, batch_id: batchId, session_id: ctx.sessionId, menu_id: item.menuId, name: item.name,
+      station_id: item.stationId, quantity: item.quantity, unit_price_won: item.unitPrice, options: JSON.stringify(item.options),
+      note: item.note, line_total_won: item.lineTotal, source, state: "waiting", replaces_item_id: replaces, created_at: at,
+    };
+  }
+
+  return {
+    project(event: SessionEvent, ctx: EventContext, cmdId: string): void {
+      switch (event.type) {
+        case "BatchConfirmed":
+          insertBatch({ batch_id: event.batchId, session_id: ctx.sessionId, batch_no: event.batchNo, source: event.source, total_won: event.total, confirmed_at: event.at, confirmed_by: event.actor.id, cmd_id: cmdId });
+          for (const item of event.items) insertItem(itemRow(item, event.batchId, ctx, event.source, event.at, null));
+          return;
+        case "KitchenTicketCreated":
+          insertTicket({ ticket_id: event.ticketId, session_id: ctx.sessionId, store_id: ctx.storeId, table_id: ctx.tableId, batch_id: event.batchId, batch_no: event.batchNo, station_id: event.stationId, kind: event.kind, item_ids: JSON.stringify(event.itemIds), state: "waiting", created_at: event.at });
+          return;
+        case "ItemCancelled": {
+          const changed = cancelItem.run("cancelled", event.at, event.reason, event.replacedByItemId, event.itemId, "cancelled");
+          if (changed.changes !== 1) throw new Error(`item ${event.itemId} not cancellable in storage`);
+          return;
+        }
+        case "ItemAdded": {
+          const source = (sourceOf.get(event.replacesItemId) as OrderSource | undefined) ?? "pos";
+          insertItem(itemRow(event.item, event.batchId, ctx, source, event.at, event.replacesItemId));
+          return;
+        }
+        case "SessionOpened":
+        case "TicketPrintRequested":
+        case "SessionClosed":
+          return;
+      }
+    },
+    saveSession(ctx: EventContext, snapshot: SessionSnapshot, at: string): void {
+      const closed = snapshot.status === "closed" || snapshot.status === "timed_out" || snapshot.status === "cancelled";
+      upsertSession.run({
+        session_id: ctx.sessionId, store_id: ctx.storeId, table_id: ctx.tableId, status: snapshot.status, version: snapshot.version,
+        guests: snapshot.guests, total_won: snapshot.total, opened_at: snapshot.openedAt, closed_at: closed ? at : null,
+      });
+    },
+  };
+}

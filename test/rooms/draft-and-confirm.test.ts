@@ -1,0 +1,138 @@
+import { suite } from "uvu";
+import * as assert from "uvu/assert";
+import { countRows, eventually, query, startServer, type ServerProcess } from "../support/server-process.ts";
+import { beer, kimchi, openTable, staff } from "../support/pos.ts";
+
+const t = suite("table room: draft and confirm");
+let server: ServerProcess;
+
+t.before(async () => {
+  server = await startServer();
+});
+t.after(async () => {
+  await server.stop();
+});
+
+t("two terminals in one table see the same draft live, and the draft writes no order rows", async () => {
+  const a = await openTable(await staff(server), "T1");
+  const b = await (await staff(server, "s2", "2222")).joinTable("T1");
+  const before = countRows(server.databaseFile);
+  const added = await a.command("draft.add", kimchi);
+  assert.ok(added.ok, JSON.stringify(added));
+  await eventually(() => b.state.draft.size === 1, 3000, "draft on terminal B");
+  const line = [...b.state.draft.values()][0];
+  assert.is(line.name, "김치찌개");
+  assert.is(line.lineTotalWon, 18_000);
+  const changed = await b.command("draft.change", { lineId: line.lineId, quantity: 3 });
+  assert.ok(changed.ok);
+  await eventually(() => [...a.state.draft.values()][0]?.quantity === 3, 3000, "change on terminal A");
+  assert.is(a.state.draftTotalWon, 27_000);
+  assert.equal(countRows(server.databaseFile), before, "draft edits must not touch the database");
+  await a.leave();
+  await b.leave();
+});
+
+t("leaving without confirm persists nothing and the next visit starts with an empty draft", async () => {
+  const pos = await staff(server);
+  const a = await openTable(pos, "T2");
+  const before = countRows(server.databaseFile);
+  await a.command("draft.add", kimchi);
+  await a.command("draft.add", beer);
+  await a.leave();
+  await new Promise((r) => setTimeout(r, 200));
+  const again = await pos.joinTable("T2");
+  assert.is(again.state.draft.size, 0);
+  assert.is(again.state.status, "open", "the session itself survives");
+  assert.equal(countRows(server.databaseFile), before);
+  await again.leave();
+});
+
+t("confirm writes batch, items, tickets, outbox and audit together and clears the draft", async () => {
+  const a = await openTable(await staff(server), "T3");
+  await a.command("draft.add", kimchi);
+  await a.command("draft.add", beer);
+  const before = countRows(server.databaseFile);
+  const reply = await a.command<{ batchId: string; batchNo: number; totalWon: number; itemIds: string[] }>("confirm", {});
+  assert.ok(reply.ok, JSON.stringify(reply));
+  if (!reply.ok) return;
+  assert.is(reply.data.batchNo, 1);
+  assert.is(reply.data.totalWon, 18_000 + 5_000);
+  const after = countRows(server.databaseFile);
+  assert.is(after.order_batches - before.order_batches, 1);
+  assert.is(after.order_items - before.order_items, 2);
+  assert.is(after.kitchen_tickets - before.kitchen_tickets, 2, "one ticket per station");
+  // BatchConfirmed + 2 × (KitchenTicketCreated + TicketPrintRequested)
+  assert.is(after.outbox - before.outbox, 5);
+  assert.is(after.session_events - before.session_events, 5);
+  assert.is(after.audit_log - before.audit_log, 1);
+  assert.is(after.processed_commands - before.processed_commands, 1);
+  const audit = query<{ actor_id: string; action: string }>(server.databaseFile, "select actor_id, action from audit_log order by seq desc limit 1")[0];
+  assert.equal(audit, { actor_id: "s1", action: "batch.confirm" });
+  // The reply comes after the patch, so the state is already updated here.
+  assert.is(a.state.draft.size, 0);
+  assert.is(a.state.items.size, 2);
+  assert.is(a.state.totalWon, 23_000);
+  await a.leave();
+});
+
+t("N confirms in one session add up", async () => {
+  const a = await openTable(await staff(server), "T4");
+  let expected = 0;
+  for (let n = 1; n <= 5; n++) {
+    const reply = await a.command("confirm", { lines: [{ menuId: "soju", quantity: n }] });
+    assert.ok(reply.ok, JSON.stringify(reply));
+    expected += 5_000 * n;
+  }
+  await eventually(() => a.state.totalWon === expected, 3000, "total");
+  const rows = query<{ total: number; batches: number }>(server.databaseFile,
+    "select sum(total_won) as total, count(*) as batches from order_batches where session_id = ?", a.state.sessionId)[0];
+  assert.equal(rows, { total: expected, batches: 5 });
+  assert.is(a.state.batchCount, 5);
+  await a.leave();
+});
+
+t("a replayed cmdId makes one batch and returns the first reply", async () => {
+  const a = await openTable(await staff(server), "T5");
+  const body = { lines: [{ menuId: "cola", quantity: 2 }] };
+  const first = await a.command("confirm", body, "replay-cmd-0001");
+  const second = await a.command("confirm", body, "replay-cmd-0001");
+  assert.ok(first.ok);
+  assert.equal(second, first);
+  const batches = query(server.databaseFile, "select * from order_batches where session_id = ?", a.state.sessionId);
+  assert.is(batches.length, 1);
+  await a.leave();
+  // Also after the room is gone: the reply comes from the database.
+  await new Promise((r) => setTimeout(r, 300));
+  const b = await (await staff(server)).joinTable("T5");
+  const third = await b.command("confirm", body, "replay-cmd-0001");
+  assert.equal(third, first);
+  assert.is(query(server.databaseFile, "select * from order_batches where session_id = ?", b.state.sessionId).length, 1);
+  await b.leave();
+});
+
+t("a quantity change is a cancel plus a new line and survives a restart", async () => {
+  const a = await openTable(await staff(server), "T6");
+  const confirmed = await a.command<{ itemIds: string[] }>("confirm", { lines: [kimchi] });
+  assert.ok(confirmed.ok);
+  if (!confirmed.ok) return;
+  const itemId = confirmed.data.itemIds[0]!;
+  const changed = await a.command<{ newItemId: string }>("item.changeQuantity", { itemId, quantity: 3, reason: "손님 요청" });
+  assert.ok(changed.ok, JSON.stringify(changed));
+  if (!changed.ok) return;
+  await a.leave();
+  await server.stop();
+  server = await startServer({ dataDir: server.dataDir });
+  const b = await (await staff(server)).joinTable("T6");
+  const old = b.state.items.get(itemId);
+  const fresh = b.state.items.get(changed.data.newItemId);
+  assert.is(old.state, "cancelled");
+  assert.is(old.replacedByItemId, changed.data.newItemId);
+  assert.is(fresh.quantity, 3);
+  assert.is(fresh.replacesItemId, itemId);
+  assert.is(b.state.totalWon, 27_000);
+  const history = query<{ type: string }>(server.databaseFile, "select type from session_events where session_id = ? order by seq", b.state.sessionId).map((r) => r.type);
+  assert.ok(history.includes("ItemCancelled") && history.includes("ItemAdded"), history.join(","));
+  await b.leave();
+});
+
+t.run();

@@ -1,0 +1,115 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import Database from "better-sqlite3";
+
+const root = resolve(import.meta.dirname, "../..");
+
+export interface ServerProcess {
+  readonly port: number;
+  readonly endpoint: string;
+  readonly dataDir: string;
+  readonly databaseFile: string;
+  readonly child: ChildProcess;
+  readonly output: string[];
+  /** SIGTERM and wait for exit. */
+  stop(): Promise<void>;
+  /** SIGKILL: no shutdown hooks run, like a power cut for the process. */
+  kill(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolvePort(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `tss-${prefix}-`));
+}
+
+export function writeConfig(dir: string, config: unknown): string {
+  const file = join(dir, "config.json");
+  writeFileSync(file, JSON.stringify(config));
+  return file;
+}
+
+/** Starts `server/main.ts` as a real child process and waits for its "listening" line. */
+export async function startServer(options: { dataDir?: string; port?: number; env?: Record<string, string> } = {}): Promise<ServerProcess> {
+  const dataDir = options.dataDir ?? tempDir("data");
+  const port = options.port ?? (await freePort());
+  const child = spawn(process.execPath, ["--import", "tsx", join(root, "server/main.ts")], {
+    cwd: root,
+    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, LOG_LEVEL: "warn", AUTH_SECRET: "test-secret-test-secret-test-secret!", ...options.env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const output: string[] = [];
+  const exited = new Promise<void>((r) => child.once("exit", () => r()));
+  await new Promise<void>((ready, fail) => {
+    const timer = setTimeout(() => fail(new Error(`server did not start:\n${output.join("")}`)), 20_000);
+    const onData = (chunk: Buffer) => {
+      output.push(chunk.toString());
+      if (chunk.toString().includes('"event":"listening"')) {
+        clearTimeout(timer);
+        ready();
+      }
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", (c: Buffer) => output.push(c.toString()));
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      fail(new Error(`server exited with ${code}:\n${output.join("")}`));
+    });
+  });
+  return {
+    port,
+    endpoint: `http://127.0.0.1:${port}`,
+    dataDir,
+    databaseFile: join(dataDir, "table-session.sqlite"),
+    child,
+    output,
+    async stop() {
+      if (child.exitCode === null) child.kill("SIGTERM");
+      await exited;
+    },
+    async kill() {
+      if (child.exitCode === null) child.kill("SIGKILL");
+      await exited;
+    },
+  };
+}
+
+/** Read-only look at the server's database from the test (WAL lets readers in while it writes). */
+export function countRows(databaseFile: string): Record<string, number> {
+  const db = new Database(databaseFile, { readonly: true, fileMustExist: true });
+  try {
+    const tables = ["sessions", "session_events", "order_batches", "order_items", "kitchen_tickets", "outbox", "audit_log", "processed_commands"];
+    return Object.fromEntries(tables.map((t) => [t, db.prepare(`select count(*) from ${t}`).pluck().get() as number]));
+  } finally {
+    db.close();
+  }
+}
+
+export function query<T = Record<string, unknown>>(databaseFile: string, sql: string, ...params: unknown[]): T[] {
+  const db = new Database(databaseFile, { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare(sql).all(...params) as T[];
+  } finally {
+    db.close();
+  }
+}
+
+/** Polls until the check passes or the time is up (state patches arrive asynchronously). */
+export async function eventually(check: () => boolean, timeoutMs = 3_000, what = "condition"): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
