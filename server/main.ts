@@ -7,6 +7,7 @@ import { ConfigError, loadConfig } from "./config/index.ts";
 import { startApp } from "./app.ts";
 import { systemClock } from "./clock.ts";
 import { createLogger } from "./logger.ts";
+import { jsonlSubscriber } from "./outbox-sinks.ts";
 
 const log = createLogger();
 
@@ -35,6 +36,7 @@ async function main(): Promise<void> {
     tokenTtlSeconds: Number(process.env.TOKEN_TTL_SECONDS ?? 12 * 3600),
     redisUrl: process.env.REDIS_URL,
     publicAddress: process.env.PUBLIC_ADDRESS,
+    subscribers: process.env.OUTBOX_JSONL ? [jsonlSubscriber(process.env.OUTBOX_JSONL)] : [],
   });
   const stores = loaded.config.stores.map((s) => `${s.id} (${s.name}, ${s.tables.length} tables)`).join(", ");
   log.info(`config: ${loaded.source}; stores: ${stores}`);

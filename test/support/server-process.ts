@@ -86,11 +86,13 @@ export async function startServer(options: { dataDir?: string; port?: number; en
 }
 
 /** Read-only look at the server's database from the test (WAL lets readers in while it writes). */
-export function countRows(databaseFile: string): Record<string, number> {
+const countedTables = ["sessions", "session_events", "order_batches", "order_items", "kitchen_tickets", "outbox", "audit_log", "processed_commands"] as const;
+export type RowCounts = Record<(typeof countedTables)[number], number>;
+
+export function countRows(databaseFile: string): RowCounts {
   const db = new Database(databaseFile, { readonly: true, fileMustExist: true });
   try {
-    const tables = ["sessions", "session_events", "order_batches", "order_items", "kitchen_tickets", "outbox", "audit_log", "processed_commands"];
-    return Object.fromEntries(tables.map((t) => [t, db.prepare(`select count(*) from ${t}`).pluck().get() as number]));
+    return Object.fromEntries(countedTables.map((t) => [t, db.prepare(`select count(*) from ${t}`).pluck().get() as number])) as RowCounts;
   } finally {
     db.close();
   }
