@@ -52,6 +52,7 @@ function decideConfirm(command: ConfirmDraft, state: SessionState, menu: Menu): 
   if (state.items.size + command.lines.length > orderLimits.itemsPerSessionMax) {
     return reject({ code: "too_many_lines", max: orderLimits.itemsPerSessionMax });
   }
+  if (state.batches.some((b) => b.batchId === command.batchId)) return reject({ code: "id_already_used", id: command.batchId });
   const items: ConfirmedItem[] = [];
   for (const [index, request] of command.lines.entries()) {
     const priced = priceLine(menu, request);
@@ -90,6 +91,8 @@ function decideChangeQuantity(command: ChangeItemQuantity, state: SessionState):
   if (quantityError) return reject(quantityError);
   const old = state.items.get(command.itemId)!;
   if (old.quantity === command.quantity) return accept([]);
+  if (state.items.has(command.newItemId)) return reject({ code: "id_already_used", id: command.newItemId });
+  if (state.items.size + 1 > orderLimits.itemsPerSessionMax) return reject({ code: "too_many_lines", max: orderLimits.itemsPerSessionMax });
   const unitWithOptions = old.options.reduce((sum, o) => addWon(sum, o.priceDelta), old.unitPrice);
   const item: ConfirmedItem = {
     itemId: command.newItemId,
@@ -114,6 +117,7 @@ function decideClose(command: CloseSession, state: SessionState): Decision {
   // Until payments exist, only an admin may close over confirmed, uncancelled items (R-VAL-1 logs it).
   if (state.total !== 0 && command.actor.role !== "admin") return reject({ code: "outstanding_items", total: state.total });
   if (state.total !== 0 && command.reason.trim() === "") return reject({ code: "reason_required" });
+  if (command.reason.length > orderLimits.reasonLengthMax) return reject({ code: "note_too_long", max: orderLimits.reasonLengthMax });
   return accept([{ type: "SessionClosed", v: 1, ...meta(command), reason: command.reason, total: state.total }]);
 }
 

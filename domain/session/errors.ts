@@ -19,6 +19,8 @@ export type DomainError =
   | { code: "unknown_item"; itemId: string }
   | { code: "item_already_cancelled"; itemId: string }
   | { code: "cancel_needs_admin"; itemId: string; state: string }
-  | { code: "outstanding_items"; total: number };
+  | { code: "outstanding_items"; total: number }
+  /** An id handed in with the command already names something in this session. */
+  | { code: "id_already_used"; id: string };
 
 export type DomainErrorCode = DomainError["code"];

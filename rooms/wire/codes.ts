@@ -50,6 +50,7 @@ const domainToWire: Record<DomainError["code"], WireErrorCode> = {
   item_already_cancelled: "ALREADY_CANCELLED",
   cancel_needs_admin: "FORBIDDEN",
   outstanding_items: "OUTSTANDING_BALANCE",
+  id_already_used: "BAD_REQUEST",
 };
 
 export function fromDomainError(error: DomainError): WireError {

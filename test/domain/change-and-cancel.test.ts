@@ -176,12 +176,7 @@ test("opening on a closed state starts a fresh session with no items, and the ve
   assert.is(next.total, 5000);
 });
 
-// FINDING: decide/decideChangeQuantity (domain/session/decide.ts:86-111) never checks that
-// command.newItemId is unused. With newItemId = an existing live item ("b1-2") it accepts, and evolve's
-// ItemAdded (domain/session/evolve.ts:40-45) overwrites that item in the Map while adding its total again,
-// so fold throws "session total 32000 != live items 27000" (R-INV-1); with newItemId = itemId it silently
-// replaces the cancelled line and the history link is lost. A business-rule refusal or a precondition
-// assert in decide is expected; today the bad events come out of decide.
+// Ids come in with the command; a clash must be refused, or evolve would overwrite lines (R-INV-1).
 test("changing a quantity with a newItemId that is already taken is refused", () => {
   const { state } = ordered();
   for (const newItemId of ["b1-2", "b1-1"]) {

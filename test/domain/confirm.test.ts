@@ -173,10 +173,7 @@ test("the events of a confirm survive a JSON round trip and fold to the same sta
   assert.equal([...replayed.items.values()], [...state.items.values()]);
 });
 
-// FINDING: decideConfirm (domain/session/decide.ts:49-72) never checks that command.batchId is new.
-// A second confirm reusing batchId "b1" is accepted with item ids b1-1…, which evolve's BatchConfirmed
-// (domain/session/evolve.ts:24-29) writes over the first batch's items while adding the batch total again,
-// so fold throws "session total 23000 != live items 14000" (R-INV-1). decide should refuse (or assert).
+// Ids come in with the command; a clash must be refused, or evolve would overwrite lines (R-INV-1).
 test("confirming with a batchId that was already used is refused", () => {
   const { state } = history(openSession(), confirmDraft([stewLine(), beerLine()], { batchId: "b1" }));
   let outcome: "refused" | "accepted";

@@ -135,4 +135,33 @@ t("a quantity change is a cancel plus a new line and survives a restart", async 
   await b.leave();
 });
 
+t("concurrent confirms from two terminals on one table are serialized into batches 1..N", async () => {
+  const a = await openTable(await staff(server), "T7");
+  const b = await (await staff(server, "s2", "2222")).joinTable("T7");
+  const sends = Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).command<{ batchNo: number }>("confirm", { lines: [{ menuId: "cider", quantity: 1 }] }));
+  const replies = await Promise.all(sends);
+  assert.ok(replies.every((r) => r.ok), JSON.stringify(replies.find((r) => !r.ok)));
+  const numbers = replies.map((r) => (r.ok ? r.data.batchNo : 0)).sort((x, y) => x - y);
+  assert.equal(numbers, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  const seqs = query<{ seq: number }>(server.databaseFile, "select seq from session_events where session_id = ? order by seq", a.state.sessionId).map((r) => r.seq);
+  assert.equal(seqs, Array.from({ length: seqs.length }, (_, i) => i + 1), "one gap-free event stream");
+  await a.leave();
+  await b.leave();
+});
+
+t("a stale expectedVersion gets VERSION_CONFLICT and writes nothing", async () => {
+  const a = await openTable(await staff(server), "T8");
+  const confirmed = await a.command<{ itemIds: string[]; version: number }>("confirm", { lines: [{ menuId: "soju", quantity: 1 }, { menuId: "cola", quantity: 1 }] });
+  assert.ok(confirmed.ok);
+  if (!confirmed.ok) return;
+  const seen = confirmed.data.version;
+  const first = await a.command("item.cancel", { itemId: confirmed.data.itemIds[0], reason: "중복 입력", expectedVersion: seen });
+  assert.ok(first.ok, JSON.stringify(first));
+  const before = countRows(server.databaseFile);
+  const stale = await a.command("item.cancel", { itemId: confirmed.data.itemIds[1], reason: "중복 입력", expectedVersion: seen });
+  assert.is(!stale.ok && stale.error.code, "VERSION_CONFLICT");
+  assert.equal(countRows(server.databaseFile), before);
+  await a.leave();
+});
+
 t.run();

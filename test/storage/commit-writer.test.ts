@@ -1,7 +1,8 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { fold, initialSessionState } from "../../domain/index.ts";
-import { CommitWriter, createSessionReader, openStorage, verifyAuditChain, type Storage } from "../../storage/index.ts";
+import Database from "better-sqlite3";
+import { CommitWriter, createSessionReader, openStorage, storageLimits, verifyAuditChain, type Storage } from "../../storage/index.ts";
 import {
   admin, beerLine, cancelItem, changeQuantity, closeSession, confirmDraft, eggRollLine, openSession, stewLine,
 } from "../domain/fixtures.ts";
@@ -114,8 +115,7 @@ test("closing the session stamps closed_at and frees the table for a new session
   await writer.submit(first.next(confirmDraft([stewLine()])));
   await writer.submit(first.next(closeSession({ actor: admin, reason: "마감" })));
   assert.equal(rows("select status, closed_at is not null as closed from sessions"), [{ status: "closed", closed: 1 }]);
-  const second = new TableScript("t-1");
-  second.state = initialSessionState(); // the room starts a fresh stream for a new session
+  // The room starts a fresh stream for the next session on the table.
   await writer.submit(unitFor(openSession({ sessionId: "s-2" }), initialSessionState(), "again-1").unit);
   assert.is(createSessionReader(storage).liveSessionId("store-1", "t-1"), "s-2");
   assert.is(count(storage, "sessions"), 2);
@@ -198,17 +198,52 @@ test("a second writer at the same session version fails alone on (session_id, se
   assert.equal(verifyAuditChain(storage.sqlite), { ok: true, rows: 3 });
 });
 
+test("more units than one commit may hold are split over several commits and all land", async () => {
+  const writer = new CommitWriter(storage);
+  const total = storageLimits.unitsPerCommitMax + 44;
+  const units = Array.from({ length: total }, (_, i) =>
+    unitFor(openSession({ sessionId: `s-${i}`, tableId: `t-${i}` }), initialSessionState(), `c-${i}`, "store-1", `t-${i}`).unit);
+  await Promise.all(units.map((u) => writer.submit(u)));
+  assert.equal(writer.stats, { commits: 2, units: total, unitsPerCommitMax: storageLimits.unitsPerCommitMax });
+  assert.is(count(storage, "sessions"), total);
+  assert.equal(verifyAuditChain(storage.sqlite), { ok: true, rows: total });
+});
+
+test("a flush that cannot take the write lock rejects every unit in it and writes nothing", async () => {
+  const writer = new CommitWriter(storage);
+  storage.sqlite.pragma("busy_timeout = 20");
+  const other = new Database(storage.file);
+  other.exec("begin immediate");
+  const units = ["a", "b"].map((t) => unitFor(openSession({ sessionId: `s-${t}`, tableId: t }), initialSessionState(), `c-${t}`, "store-1", t).unit);
+  try {
+    const results = await Promise.allSettled(units.map((u) => writer.submit(u)));
+    assert.equal(results.map((r) => r.status), ["rejected", "rejected"]);
+    assert.match(String((results[0] as PromiseRejectedResult).reason), /locked|busy/i);
+    assert.is(writer.stats.commits, 0);
+  } finally {
+    other.exec("rollback");
+    other.close();
+  }
+  assert.is(count(storage, "sessions"), 0);
+  assert.is(count(storage, "processed_commands"), 0);
+  await Promise.all(units.map((u) => writer.submit(u)));
+  assert.is(count(storage, "sessions"), 2);
+});
+
 test("committed rows survive closing and reopening the file, and migrations run again harmlessly", async () => {
   const writer = new CommitWriter(storage);
   const table = new TableScript("t-1");
   await writer.submit(table.next(openSession({ sessionId: "s-1" })));
   await writer.submit(table.next(confirmDraft([stewLine()])));
-  const file = storage.file;
   await storage.close();
-  storage = await openStorage(file);
-  assert.is(count(storage, "session_events"), 4);
-  assert.is(createSessionReader(storage).liveSessionId("store-1", "t-1"), "s-1");
-  assert.equal(verifyAuditChain(storage.sqlite), { ok: true, rows: 2 });
+  const reopened = await openStorage(storage.file);
+  try {
+    assert.is(count(reopened, "session_events"), 4);
+    assert.is(createSessionReader(reopened).liveSessionId("store-1", "t-1"), "s-1");
+    assert.equal(verifyAuditChain(reopened.sqlite), { ok: true, rows: 2 });
+  } finally {
+    await reopened.close();
+  }
 });
 
 test.run();
