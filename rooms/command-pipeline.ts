@@ -3,13 +3,15 @@ import type { z } from "zod";
 import type { Principal, Role } from "./context.ts";
 import type { ProcessedCommand } from "../storage/index.ts";
 import { roomLimits } from "./limits.ts";
+import { AssertionError } from "../domain/index.ts";
 import { Mailbox } from "./mailbox.ts";
 import { wireError, type WireError } from "./wire/codes.ts";
 import { bodyHash, ReplyCache } from "./wire/idempotency.ts";
 import { errorReply, okReply, type Reply } from "./wire/reply.ts";
 import { cmdIdSchema } from "./wire/table-commands.ts";
 
-export type Outcome = { ok: true; data: unknown } | { ok: false; error: WireError };
+/** `transient`: nothing was decided (storage failed, a writer raced us): not remembered, so a retry is evaluated afresh. */
+export type Outcome = { ok: true; data: unknown } | { ok: false; error: WireError; transient?: boolean };
 
 export interface CommandMeta {
   readonly cmdId: string;
@@ -27,6 +29,8 @@ export interface PipelineSpec<C extends { type: string; cmdId: string }> {
   /** Replies of persisted commands are looked up in the database after a restart. */
   lookupPersisted(type: C["type"], cmdId: string): ProcessedCommand | undefined;
   execute(command: C, meta: CommandMeta): Promise<Outcome> | Outcome;
+  /** A broken invariant (AssertionError): the room logs and disposes; the next join rebuilds from SQLite. */
+  onBug(error: Error): void;
 }
 
 /**
@@ -49,7 +53,8 @@ export class CommandPipeline<C extends { type: string; cmdId: string }> {
 
   #precheck(raw: unknown, cmdId: string): WireError | undefined {
     if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return wireError("BAD_REQUEST", "a command is an object with cmdId and type");
-    const size = JSON.stringify(raw).length;
+    const size = jsonBytes(raw);
+    if (size === undefined) return wireError("BAD_REQUEST", "command is not plain JSON data");
     if (size > roomLimits.commandBytesMax) {
       return wireError("PAYLOAD_TOO_LARGE", `command is ${size} bytes, limit ${roomLimits.commandBytesMax}`, { limit: roomLimits.commandBytesMax });
     }
@@ -76,11 +81,12 @@ export class CommandPipeline<C extends { type: string; cmdId: string }> {
     try {
       outcome = await this.spec.execute(command, { cmdId, bodyHash: hash, principal });
     } catch (error) {
+      if (error instanceof AssertionError) this.spec.onBug(error);
       // Not remembered: nothing was written, so a retry with the same cmdId may still succeed.
       return errorReply(cmdId, wireError("INTERNAL", `command failed: ${error instanceof Error ? error.message : String(error)}`));
     }
     const reply = outcome.ok ? okReply(cmdId, outcome.data) : errorReply(cmdId, outcome.error);
-    this.#replies.set(cmdId, { bodyHash: hash, reply });
+    if (outcome.ok || !outcome.transient) this.#replies.set(cmdId, { bodyHash: hash, reply });
     return reply;
   }
 
@@ -95,6 +101,15 @@ export class CommandPipeline<C extends { type: string; cmdId: string }> {
   #fromDatabase(type: C["type"], cmdId: string): { bodyHash: string; reply: Reply } | undefined {
     const row = this.spec.lookupPersisted(type, cmdId);
     return row ? { bodyHash: row.bodyHash, reply: row.reply as Reply } : undefined;
+  }
+}
+
+/** UTF-8 size of the JSON form; undefined for values JSON cannot carry (msgpack BigInt, cycles). */
+function jsonBytes(raw: unknown): number | undefined {
+  try {
+    return Buffer.byteLength(JSON.stringify(raw), "utf8");
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,5 +1,9 @@
 import type { Menu } from "../domain/index.ts";
 import type { CommitWriter, SessionReader, Storage } from "../storage/index.ts";
+import type { StockBook } from "./stock.ts";
+import type { SessionRegistry } from "./table/session-registry.ts";
+import type { KitchenStatus } from "./kitchen/kitchen-status.ts";
+import type { KitchenBoard } from "./kitchen/board.ts";
 import type { Logger } from "../server/logger.ts";
 import type { Clock } from "../server/clock.ts";
 
@@ -24,6 +28,7 @@ export interface TableInfo {
 export interface StoreView {
   readonly id: string;
   readonly name: string;
+  readonly stationIds: readonly string[];
   readonly tables: ReadonlyMap<string, TableInfo>;
   readonly menu: Menu;
 }
@@ -34,6 +39,11 @@ export interface RoomContext {
   readonly storage: Storage;
   readonly writer: CommitWriter;
   readonly reader: SessionReader;
+  readonly stock: StockBook;
+  readonly sessions: SessionRegistry;
+  readonly board: KitchenBoard;
+  readonly kitchenStatus: KitchenStatus;
+  readonly kitchen: { readonly urgentAfterMinutes: number; readonly lateServeAfterMinutes: number };
   readonly clock: Clock;
   readonly log: Logger;
   newId(): string;

@@ -5,7 +5,7 @@ import type { Principal, Role, RoomContext, StoreView } from "./context.ts";
  * Join errors reach the client as MatchMakeError(code, message); the message starts with our
  * stable wire code so clients can switch on it (docs/PROTOCOL.md, "Joining").
  */
-export function joinError(status: 400 | 401 | 403 | 404, code: string, message: string): ServerError {
+export function joinError(status: 400 | 401 | 403 | 404 | 409, code: string, message: string): ServerError {
   return new ServerError(status, `${code}: ${message}`);
 }
 

@@ -35,10 +35,27 @@ export const ItemState = schema(
     state: t.string().default("waiting"),
     replacesItemId: t.string().default(""),
     replacedByItemId: t.string().default(""),
+    cookStartedAt: t.string().default(""),
+    cookedAt: t.string().default(""),
+    servedAt: t.string().default(""),
+    /** The kitchen reported it missing (not sent / lost): the front should act. */
+    missing: t.boolean().default(false),
+    missingNote: t.string().default(""),
   },
   "Item",
 );
 export type ItemState = SchemaType<typeof ItemState>;
+
+/** Runtime stock of a menu item (86 / countdown); absent = available without limit. */
+export const StockState = schema(
+  {
+    soldOut: t.boolean().default(false),
+    /** -1 = not counted. */
+    remaining: t.int32().default(-1),
+  },
+  "Stock",
+);
+export type StockState = SchemaType<typeof StockState>;
 
 export const TableState = schema(
   {
@@ -59,6 +76,9 @@ export const TableState = schema(
     draft: t.map(DraftLineState),
     draftVersion: t.uint32().default(0),
     draftTotalWon: t.int64().default(0),
+    stock: t.map(StockState),
+    /** Per station: is at least one kitchen screen alive (heartbeat within the limit)? */
+    kitchenOnline: t.map("boolean"),
   },
   "TableState",
 );

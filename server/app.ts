@@ -4,10 +4,15 @@ import { RedisPresence } from "@colyseus/redis-presence";
 import { RedisDriver } from "@colyseus/redis-driver";
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { CommitWriter, createOutboxStore, createSessionReader, openStorage, type Storage } from "../storage/index.ts";
+import { CommitWriter, createKitchenReader, createOutboxStore, createSessionReader, createStockReader, openStorage, type Storage } from "../storage/index.ts";
 import type { RoomContext } from "../rooms/context.ts";
 import { roomLimits } from "../rooms/limits.ts";
 import { TableRoom } from "../rooms/table/table-room.ts";
+import { SessionRegistry } from "../rooms/table/session-registry.ts";
+import { StockBook } from "../rooms/stock.ts";
+import { KitchenBoard } from "../rooms/kitchen/board.ts";
+import { KitchenStatus } from "../rooms/kitchen/kitchen-status.ts";
+import { KitchenRoom } from "../rooms/kitchen/kitchen-room.ts";
 import type { AppConfig } from "./config/index.ts";
 import { TokenService, loadAuthSecret } from "./auth.ts";
 import { newId, type Clock } from "./clock.ts";
@@ -51,11 +56,22 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   writer.onCommitted(() => relay.wake());
   for (const subscriber of options.subscribers ?? []) relay.add(subscriber);
   const tokens = new TokenService(loadAuthSecret(dataDir, options.authSecret), options.tokenTtlSeconds);
+  const stores = storeViews(options.config);
+  // The kitchen board is rebuilt from SQLite, then follows the outbox from exactly that point.
+  const board = new KitchenBoard(createKitchenReader(storage));
+  board.load();
+  relay.add({ name: "kitchen-board", startAfterId: board.outboxHead, deliver: (row) => board.apply(row) });
+  const kitchenStatus = new KitchenStatus(options.clock, (storeId) => stores.get(storeId)?.stationIds ?? []);
   const ctx: RoomContext = {
-    stores: storeViews(options.config),
+    stores,
     storage,
     writer,
     reader: createSessionReader(storage),
+    stock: new StockBook(createStockReader(storage)),
+    sessions: new SessionRegistry(() => ctx),
+    board,
+    kitchenStatus,
+    kitchen: options.config.kitchen,
     clock: options.clock,
     log: options.log,
     newId,
@@ -64,7 +80,10 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const startedAtMs = options.clock.nowMs();
   const server = defineServer({
     transport: new WebSocketTransport({ maxPayload: roomLimits.transportPayloadBytesMax }),
-    rooms: { table: defineRoom(TableRoom.withContext(ctx)).filterBy(["storeId", "tableId"]) },
+    rooms: {
+      table: defineRoom(TableRoom.withContext(ctx)).filterBy(["storeId", "tableId"]),
+      kitchen: defineRoom(KitchenRoom.withContext(ctx)).filterBy(["storeId", "stationId"]),
+    },
     express: (app) => installRoutes(app, { config: options.config, ctx, tokens, relay, startedAtMs }),
     ...(options.redisUrl
       ? { presence: new RedisPresence(options.redisUrl), driver: new RedisDriver(options.redisUrl), publicAddress: options.publicAddress }
@@ -77,10 +96,12 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     if (stopped) return;
     stopped = true;
     await server.gracefullyShutdown(false);
+    kitchenStatus.stop();
     await relay.stop();
     await storage.close();
   };
   await server.listen(options.port, options.host);
   relay.start();
+  kitchenStatus.start();
   return { server, ctx, relay, databaseFile, tokens, stop };
 }

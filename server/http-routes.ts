@@ -34,6 +34,19 @@ export function installRoutes(app: Application, deps: RouteDeps): void {
     res.json({ ok: true, data: { storeId: store.id, name: store.name, tables: store.tables, stations: store.stations, menu: store.menuItems } });
   });
 
+  // R-EVT-2: the kitchen's view over HTTP, for follow-up queries after the live stream.
+  app.get("/api/kitchen/tickets", requireRole(deps, ["kitchen", "staff", "admin"]), (req, res) => {
+    const storeId = principalOf(res).storeId;
+    const station = typeof req.query.station === "string" ? req.query.station : "";
+    const includeBumped = req.query.bumped === "1";
+    const board = deps.ctx.board;
+    const tickets = board
+      .ticketsOf(storeId)
+      .filter((t) => (station === "" || t.stationId === station) && (includeBumped || t.bumpedAt === null))
+      .map((t) => ({ ...t, items: t.itemIds.map((id) => board.items.get(id)).filter(Boolean) }));
+    res.json({ ok: true, data: { storeId, station: station || "all", tickets } });
+  });
+
   // Benchmarks read the server's own view of itself; `reset=1` starts a new measuring window.
   app.get("/api/admin/metrics", requireRole(deps, ["admin"]), async (req, res) => {
     const rooms = await matchMaker.query({});

@@ -14,6 +14,11 @@ export interface OutboxSubscriber {
   /** Topics (event types) it wants; rows of other topics are skipped but still pass its cursor. */
   readonly topics?: ReadonlySet<string>;
   deliver(row: OutboxRow): Promise<void> | void;
+  /**
+   * In-memory projections rebuilt from SQLite at start pass the outbox head they were built at:
+   * delivery starts after it and the cursor is never saved.
+   */
+  readonly startAfterId?: number;
 }
 
 export const relayLimits = {
@@ -48,7 +53,7 @@ export class OutboxRelay {
   ) {}
 
   add(subscriber: OutboxSubscriber): void {
-    const deliveredId = this.store.cursor(subscriber.name);
+    const deliveredId = subscriber.startAfterId ?? this.store.cursor(subscriber.name);
     this.#lanes.push({ subscriber, deliveredId, savedId: deliveredId, savedAtMs: 0, running: false, again: false, failures: 0, retryTimer: undefined });
     this.wake();
   }
@@ -115,7 +120,7 @@ export class OutboxRelay {
   }
 
   #saveCursor(lane: Lane, force: boolean): void {
-    if (lane.deliveredId === lane.savedId) return;
+    if (lane.deliveredId === lane.savedId || lane.subscriber.startAfterId !== undefined) return;
     const nowMs = this.clock.nowMs();
     if (!force && nowMs - lane.savedAtMs < relayLimits.cursorSaveEveryMs) return;
     this.store.markDelivered(lane.subscriber.name, lane.deliveredId, isoAt(this.clock));

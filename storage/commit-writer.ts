@@ -3,6 +3,12 @@ import { preparedInsert, type Storage } from "./database.ts";
 import { chainHash, lastAuditHash, toAuditRow, type AuditEntry } from "./audit.ts";
 import { createProjector, type EventContext, type SessionSnapshot } from "./projection.ts";
 import { storageLimits } from "./limits.ts";
+import { createStockWriter } from "./stock.ts";
+
+/** A runtime stock change: an 86/countdown set by kitchen or admin, or portions taken by a confirm. */
+export type StockWrite =
+  | { readonly kind: "set"; readonly menuId: string; readonly soldOut: boolean; readonly remaining: number | null }
+  | { readonly kind: "take"; readonly menuId: string; readonly quantity: number };
 
 /** Everything one accepted command writes: it lands whole or not at all (R-ORD-2). */
 export interface CommitUnit {
@@ -10,7 +16,10 @@ export interface CommitUnit {
   /** Session version before the events; event seq = baseVersion + 1 … */
   readonly baseVersion: number;
   readonly events: readonly SessionEvent[];
-  readonly snapshot: SessionSnapshot;
+  /** Required when there are events: the session row after them. */
+  readonly snapshot?: SessionSnapshot;
+  /** Stock changes of the store in `context.storeId`, in the same transaction. */
+  readonly stock?: readonly StockWrite[];
   readonly audit: readonly AuditEntry[];
   readonly command: {
     readonly cmdId: string;
@@ -51,6 +60,7 @@ export class CommitWriter {
   constructor(storage: Storage) {
     this.#storage = storage;
     const projector = createProjector(storage);
+    const stock = createStockWriter(storage);
     const insertEvent = preparedInsert(storage, "session_events", ["session_id", "seq", "type", "v", "payload", "at", "actor_id", "cmd_id"]);
     const insertOutbox = preparedInsert(storage, "outbox", ["event_id", "store_id", "session_id", "topic", "payload", "created_at"]);
     const insertCommand = preparedInsert(storage, "processed_commands", ["cmd_id", "store_id", "actor_id", "command_type", "body_hash", "reply", "created_at"]);
@@ -68,7 +78,11 @@ export class CommitWriter {
         insertOutbox({ event_id: `${ctx.sessionId}:${seq}`, store_id: ctx.storeId, session_id: ctx.sessionId, topic: event.type, payload, created_at: event.at });
         projector.project(event, ctx, command.cmdId);
       });
-      if (unit.events.length > 0) projector.saveSession(ctx, unit.snapshot, command.at);
+      if (unit.events.length > 0) {
+        if (!unit.snapshot) throw new Error("a unit with events needs a session snapshot");
+        projector.saveSession(ctx, unit.snapshot, command.at);
+      }
+      for (const write of unit.stock ?? []) stock.apply(ctx.storeId, write, command.at, command.actorId);
       let prev = prevHash;
       for (const entry of unit.audit) {
         const row = toAuditRow(entry);

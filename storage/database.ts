@@ -2,12 +2,14 @@ import Database from "better-sqlite3";
 import { Kysely, SqliteDialect } from "kysely";
 import { Migrator, type Migration } from "kysely/migration";
 import * as foundation from "./migrations/2026_11_26_0001_foundation.ts";
+import * as kitchen from "./migrations/2026_11_26_0002_kitchen.ts";
 
 export type Sqlite = Database.Database;
 
 /** Migrations in order; a static provider keeps them inside the bundle (no directory scan). */
 const migrations: Record<string, Migration> = {
   "2026_11_26_0001_foundation": foundation,
+  "2026_11_26_0002_kitchen": kitchen,
 };
 
 export interface Storage {

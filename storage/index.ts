@@ -1,6 +1,8 @@
 /** Storage: SQLite through better-sqlite3, SQL built with Kysely. Owns every SQL string. */
 export { openStorage, type Storage, type Sqlite } from "./database.ts";
-export { CommitWriter, type CommitUnit, type WriterStats } from "./commit-writer.ts";
+export { CommitWriter, type CommitUnit, type WriterStats, type StockWrite } from "./commit-writer.ts";
+export { createKitchenReader, type KitchenReader, type TicketRow, type ItemRow } from "./kitchen-reader.ts";
+export { createStockReader, StockExhaustedError, type StockReader } from "./stock.ts";
 export { createSessionReader, type SessionReader, type ProcessedCommand } from "./session-reader.ts";
 export { createOutboxStore, type OutboxStore, type OutboxRow } from "./outbox.ts";
 export { verifyAuditChain, chainHash, genesisHash, type AuditEntry, type AuditVerdict } from "./audit.ts";

@@ -16,6 +16,11 @@ export interface EventContext {
   readonly sessionId: string;
 }
 
+/** A projection that touches no row means the query tables drifted from the journal: fail the unit. */
+function expectOne(result: { changes: number }, id: string): void {
+  if (result.changes !== 1) throw new Error(`projection expected one row for ${id}, touched ${result.changes}`);
+}
+
 /** Turns events into rows of the query tables; compiled once, run as prepared statements. */
 export function createProjector(storage: Storage) {
   const insertBatch = preparedInsert(storage, "order_batches", ["batch_id", "session_id", "batch_no", "source", "total_won", "confirmed_at", "confirmed_by", "cmd_id"]);
@@ -32,6 +37,13 @@ export function createProjector(storage: Storage) {
       .where("state", "!=", "cancelled")
       .compile().sql,
   );
+  const setItemTime = (column: string, state: string | null) =>
+    storage.sqlite.prepare(`update order_items set ${column} = coalesce(${column}, ?)${state ? ", state = ?" : ""} where item_id = ? and state != 'cancelled'`);
+  const startCooking = setItemTime("cook_started_at", "cooking");
+  const markCooked = storage.sqlite.prepare("update order_items set cook_started_at = coalesce(cook_started_at, @at), cooked_at = @at, state = 'cooked' where item_id = @id and state != 'cancelled'");
+  const markServed = setItemTime("served_at", "served");
+  const markMissing = storage.sqlite.prepare("update order_items set missing_at = ?, missing_note = ? where item_id = ?");
+  const bumpTicket = storage.sqlite.prepare("update kitchen_tickets set state = ?, bumped_at = ? where ticket_id = ?");
   const sourceOf = storage.sqlite.prepare("select source from order_items where item_id = ?").pluck();
   const upsertSession = storage.sqlite.prepare(
     `insert into sessions (session_id, store_id, table_id, status, version, guests, total_won, opened_at, closed_at)
@@ -68,6 +80,24 @@ export function createProjector(storage: Storage) {
           insertItem(itemRow(event.item, event.batchId, ctx, source, event.at, event.replacesItemId));
           return;
         }
+        case "ItemsCookingStarted":
+          for (const id of event.itemIds) expectOne(startCooking.run(event.at, "cooking", id), id);
+          return;
+        case "ItemsCooked":
+          for (const id of event.itemIds) expectOne(markCooked.run({ at: event.at, id }), id);
+          return;
+        case "ItemsServed":
+          for (const id of event.itemIds) expectOne(markServed.run(event.at, "served", id), id);
+          return;
+        case "ItemMarkedMissing":
+          expectOne(markMissing.run(event.at, event.note, event.itemId), event.itemId);
+          return;
+        case "TicketBumped":
+          expectOne(bumpTicket.run("bumped", event.at, event.ticketId), event.ticketId);
+          return;
+        case "TicketRecalled":
+          expectOne(bumpTicket.run("waiting", null, event.ticketId), event.ticketId);
+          return;
         case "SessionOpened":
         case "TicketPrintRequested":
         case "SessionClosed":

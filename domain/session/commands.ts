@@ -25,10 +25,44 @@ export interface ConfirmDraft extends CommandBase {
   readonly lines: readonly LineRequest[];
 }
 
+/** Reason codes a staff member may give to cancel an item the kitchen already started. */
+export type CancelReasonCode = "customer_request" | "wrong_order" | "kitchen_error" | "quality" | "other";
+
 export interface CancelItem extends CommandBase {
   readonly type: "CancelItem";
   readonly itemId: string;
   readonly reason: string;
+  readonly reasonCode?: CancelReasonCode | undefined;
+}
+
+export interface CancelBatch extends CommandBase {
+  readonly type: "CancelBatch";
+  readonly batchId: string;
+  readonly reason: string;
+  readonly reasonCode?: CancelReasonCode | undefined;
+}
+
+/** Kitchen progress: moves each listed item forward; items already there are skipped. */
+export interface AdvanceItems extends CommandBase {
+  readonly type: "AdvanceItems";
+  readonly itemIds: readonly string[];
+  readonly to: "cooking" | "cooked" | "served";
+}
+
+export interface MarkMissing extends CommandBase {
+  readonly type: "MarkMissing";
+  readonly itemId: string;
+  readonly note: string;
+}
+
+export interface BumpTicket extends CommandBase {
+  readonly type: "BumpTicket";
+  readonly ticketId: string;
+}
+
+export interface RecallTicket extends CommandBase {
+  readonly type: "RecallTicket";
+  readonly ticketId: string;
 }
 
 export interface ChangeItemQuantity extends CommandBase {
@@ -44,4 +78,14 @@ export interface CloseSession extends CommandBase {
   readonly reason: string;
 }
 
-export type SessionCommand = OpenSession | ConfirmDraft | CancelItem | ChangeItemQuantity | CloseSession;
+export type SessionCommand =
+  | OpenSession
+  | ConfirmDraft
+  | CancelItem
+  | CancelBatch
+  | ChangeItemQuantity
+  | CloseSession
+  | AdvanceItems
+  | MarkMissing
+  | BumpTicket
+  | RecallTicket;

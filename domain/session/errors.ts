@@ -10,7 +10,7 @@ export type DomainError =
   | { code: "empty_draft" }
   | { code: "too_many_lines"; max: number }
   | { code: "unknown_menu_item"; menuId: string }
-  | { code: "sold_out"; menuId: string }
+  | { code: "sold_out"; menuId: string; remaining?: number }
   | { code: "invalid_quantity"; min: number; max: number }
   | { code: "invalid_options"; menuId: string; detail: string }
   | { code: "note_too_long"; max: number }
@@ -21,6 +21,11 @@ export type DomainError =
   | { code: "cancel_needs_admin"; itemId: string; state: string }
   | { code: "outstanding_items"; total: number }
   /** An id handed in with the command already names something in this session. */
-  | { code: "id_already_used"; id: string };
+  | { code: "id_already_used"; id: string }
+  | { code: "unknown_batch"; batchId: string }
+  | { code: "unknown_ticket"; ticketId: string }
+  | { code: "invalid_transition"; itemId: string; from: string; to: string }
+  | { code: "ticket_not_bumped"; ticketId: string }
+  | { code: "nothing_to_cancel"; batchId: string };
 
 export type DomainErrorCode = DomainError["code"];

@@ -1,6 +1,6 @@
 import type { OptionChoice } from "../menu.ts";
 import type { Won } from "../money.ts";
-import type { ActorRef, OrderSource } from "./state.ts";
+import type { ActorRef, OrderSource, TicketKind } from "./state.ts";
 
 /**
  * R-EVT-1: the standard domain events. Names are stable wire/storage identifiers and every
@@ -48,7 +48,7 @@ export interface KitchenTicketCreated extends EventBase {
   readonly batchId: string;
   readonly batchNo: number;
   readonly stationId: string;
-  readonly kind: "new" | "change" | "cancel";
+  readonly kind: TicketKind;
   readonly itemIds: readonly string[];
 }
 
@@ -83,6 +83,38 @@ export interface SessionClosed extends EventBase {
   readonly total: Won;
 }
 
+/** Kitchen progress on items (R-KDS-3/4); each carries the items it moved. */
+export interface ItemsCookingStarted extends EventBase {
+  readonly type: "ItemsCookingStarted";
+  readonly itemIds: readonly string[];
+}
+
+export interface ItemsCooked extends EventBase {
+  readonly type: "ItemsCooked";
+  readonly itemIds: readonly string[];
+}
+
+export interface ItemsServed extends EventBase {
+  readonly type: "ItemsServed";
+  readonly itemIds: readonly string[];
+}
+
+export interface ItemMarkedMissing extends EventBase {
+  readonly type: "ItemMarkedMissing";
+  readonly itemId: string;
+  readonly note: string;
+}
+
+export interface TicketBumped extends EventBase {
+  readonly type: "TicketBumped";
+  readonly ticketId: string;
+}
+
+export interface TicketRecalled extends EventBase {
+  readonly type: "TicketRecalled";
+  readonly ticketId: string;
+}
+
 export type SessionEvent =
   | SessionOpened
   | BatchConfirmed
@@ -90,6 +122,12 @@ export type SessionEvent =
   | TicketPrintRequested
   | ItemCancelled
   | ItemAdded
-  | SessionClosed;
+  | SessionClosed
+  | ItemsCookingStarted
+  | ItemsCooked
+  | ItemsServed
+  | ItemMarkedMissing
+  | TicketBumped
+  | TicketRecalled;
 
 export type SessionEventType = SessionEvent["type"];

@@ -3,5 +3,5 @@ export * from "./commands.ts";
 export * from "./events.ts";
 export * from "./errors.ts";
 export * from "./state.ts";
-export { decide, type Decision, type DecideContext } from "./decide.ts";
+export { decide, type Decision, type DecideContext, type StockLevel } from "./decide.ts";
 export { evolve, fold, assertTotals } from "./evolve.ts";

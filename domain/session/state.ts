@@ -32,6 +32,28 @@ export interface OrderItem {
   /** R-ITEM-1: a quantity change links the cancelled line and its replacement both ways. */
   readonly replacesItemId: string | null;
   readonly replacedByItemId: string | null;
+  /** R-KDS-4: per-item cook-start and cook-done times; served kept apart (R-KDS-3). */
+  readonly cookStartedAt: string | null;
+  readonly cookedAt: string | null;
+  readonly servedAt: string | null;
+  /** Set when the kitchen reports the item missing (not sent / lost), so the front sees it. */
+  readonly missingAt: string | null;
+  readonly missingNote: string;
+}
+
+export type TicketKind = "new" | "change" | "partial_cancel" | "cancel";
+
+/** A kitchen ticket: one station's share of a batch, or a delta after confirm. */
+export interface KitchenTicket {
+  readonly ticketId: string;
+  readonly batchId: string;
+  readonly batchNo: number;
+  readonly stationId: string;
+  readonly kind: TicketKind;
+  readonly itemIds: readonly string[];
+  readonly createdAt: string;
+  /** Bumped off the kitchen screen (done); a recall clears it. */
+  readonly bumpedAt: string | null;
 }
 
 export interface OrderBatch {
@@ -54,6 +76,7 @@ export interface SessionState {
   readonly openedAt: string;
   readonly batches: readonly OrderBatch[];
   readonly items: ReadonlyMap<string, OrderItem>;
+  readonly tickets: ReadonlyMap<string, KitchenTicket>;
   /** Confirmed, not cancelled (R-INV-1 before adjustments, which come with payments). */
   readonly total: Won;
 }
@@ -69,6 +92,7 @@ export function initialSessionState(): SessionState {
     openedAt: "",
     batches: [],
     items: new Map(),
+    tickets: new Map(),
     total: zeroWon,
   };
 }

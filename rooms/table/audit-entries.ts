@@ -24,9 +24,24 @@ export function auditFor(command: SessionCommand, before: SessionState, after: S
         entityId: command.itemId,
         before: old ? { state: old.state, quantity: old.quantity, lineTotal: old.lineTotal } : null,
         after: { state: "cancelled", replacement: replacement ? { itemId: replacement.itemId, quantity: replacement.quantity, lineTotal: replacement.lineTotal } : null, sessionTotal: after.total },
-        reason: command.reason,
+        reason: command.type === "CancelItem" && command.reasonCode ? `${command.reasonCode}: ${command.reason}` : command.reason,
       }];
     }
+    case "CancelBatch": {
+      const cancelled = events.flatMap((e) => (e.type === "ItemCancelled" ? [{ itemId: e.itemId, lineTotal: e.lineTotal, state: before.items.get(e.itemId)?.state }] : []));
+      return [{ action: "batch.cancel", entityType: "batch", entityId: command.batchId, before: { items: cancelled, sessionTotal: before.total }, after: { sessionTotal: after.total, reasonCode: command.reasonCode ?? null }, reason: command.reason }];
+    }
+    case "AdvanceItems": {
+      const moved = events.flatMap((e) => ("itemIds" in e && e.type !== "KitchenTicketCreated" ? e.itemIds : []));
+      if (moved.length === 0) return [];
+      return [{ action: `item.${command.to}`, entityType: "item", entityId: moved.join(","), before: moved.map((id) => ({ itemId: id, state: before.items.get(id)?.state })), after: { state: command.to }, reason: null }];
+    }
+    case "MarkMissing":
+      return [{ action: "item.missing", entityType: "item", entityId: command.itemId, before: null, after: { missing: true }, reason: command.note || null }];
+    case "BumpTicket":
+    case "RecallTicket":
+      if (events.length === 0) return [];
+      return [{ action: command.type === "BumpTicket" ? "ticket.bump" : "ticket.recall", entityType: "ticket", entityId: command.ticketId, before: null, after: null, reason: null }];
     case "CloseSession":
       return [{ action: "session.close", entityType: "session", entityId: after.sessionId, before: { status: before.status, total: before.total }, after: { status: after.status }, reason: command.reason || null }];
     default:

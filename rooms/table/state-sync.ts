@@ -1,5 +1,5 @@
-import type { OrderItem, SessionState } from "../../domain/index.ts";
-import { ItemState, type TableState } from "../table-state.ts";
+import type { OrderItem, SessionState, StockLevel } from "../../domain/index.ts";
+import { ItemState, StockState, type TableState } from "../table-state.ts";
 
 /** Mirrors the confirmed domain state into the synced room state, mutating in place. */
 export function syncSession(view: TableState, session: SessionState): void {
@@ -36,4 +36,24 @@ function writeItem(view: ItemState, item: OrderItem): void {
   view.state = item.state;
   view.replacesItemId = item.replacesItemId ?? "";
   view.replacedByItemId = item.replacedByItemId ?? "";
+  view.cookStartedAt = item.cookStartedAt ?? "";
+  view.cookedAt = item.cookedAt ?? "";
+  view.servedAt = item.servedAt ?? "";
+  view.missing = item.missingAt !== null;
+  view.missingNote = item.missingNote;
+}
+
+/** Mirrors the store's runtime stock (86 / countdown) so terminals grey out what cannot be ordered. */
+export interface StockMapView {
+  stock: { keys(): IterableIterator<string>; delete(key: string): unknown; get(key: string): StockState | undefined; set(key: string, value: StockState): unknown; has(key: string): boolean };
+}
+
+export function syncStock(view: StockMapView, levels: ReadonlyMap<string, StockLevel>): void {
+  for (const key of [...view.stock.keys()]) if (!levels.has(key)) view.stock.delete(key);
+  for (const [menuId, level] of levels) {
+    const existing = view.stock.get(menuId) ?? new StockState();
+    existing.soldOut = level.soldOut;
+    existing.remaining = level.remaining ?? -1;
+    if (!view.stock.has(menuId)) view.stock.set(menuId, existing);
+  }
 }

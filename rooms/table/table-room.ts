@@ -1,15 +1,15 @@
 import { Room, type Client, type AuthContext } from "@colyseus/core";
 import type { Principal, RoomContext, StoreView } from "../context.ts";
 import { CommandPipeline, sendReply, type CommandMeta, type Outcome } from "../command-pipeline.ts";
-import { authenticateJoin, tableOf } from "../join-auth.ts";
+import { authenticateJoin, joinError, tableOf } from "../join-auth.ts";
 import { roomLimits } from "../limits.ts";
 import { TableState } from "../table-state.ts";
 import { errorReply } from "../wire/reply.ts";
 import { wireError } from "../wire/codes.ts";
 import { tableCommandSchema, tableCommandTypes, type TableCommand } from "../wire/table-commands.ts";
 import { Draft } from "./draft.ts";
-import { TableSession } from "./table-session.ts";
-import { syncSession } from "./state-sync.ts";
+import type { TableSession } from "./table-session.ts";
+import { syncSession, syncStock } from "./state-sync.ts";
 
 interface JoinOptions {
   storeId: string;
@@ -47,15 +47,32 @@ export class TableRoom extends Room<{ state: TableState; metadata: JoinOptions; 
     };
   }
 
+  #unsubscribe: (() => void)[] = [];
+
   override onCreate(options: JoinOptions): void {
     const { store, tableId } = tableOf(this.ctx, options);
     this.#store = store;
     this.state.storeId = store.id;
     this.state.tableId = tableId;
     this.state.tableName = store.tables.get(tableId)!.name;
-    this.#session = new TableSession(this.ctx, store, tableId);
-    this.#session.load();
+    if (!this.ctx.sessions.attachRoom(store.id, tableId, this.roomId)) throw joinError(409, "LOCKED", "this table's room is full");
+    this.#session = this.ctx.sessions.get(store.id, tableId)!;
     syncSession(this.state, this.#session.state);
+    syncStock(this.state, this.ctx.stock.levels(store.id));
+    // Every change of the session, whichever room caused it (a KDS marking "cooking"), reaches the terminals.
+    this.#unsubscribe.push(this.#session.onChange((session) => {
+      syncSession(this.state, session);
+      this.broadcastPatch();
+    }));
+    this.#unsubscribe.push(this.ctx.stock.onChange((storeId) => {
+      if (storeId !== store.id) return;
+      syncStock(this.state, this.ctx.stock.levels(store.id));
+      this.broadcastPatch();
+    }));
+    this.#unsubscribe.push(this.ctx.kitchenStatus.onChange(store.id, (online) => {
+      for (const [stationId, alive] of online) this.state.kitchenOnline.set(stationId, alive);
+      this.broadcastPatch();
+    }));
     this.#draft = new Draft(this.state, () => this.#store.menu, () => this.ctx.newId());
     this.#pipeline = new CommandPipeline<TableCommand>({
       schema: tableCommandSchema,
@@ -63,6 +80,7 @@ export class TableRoom extends Room<{ state: TableState; metadata: JoinOptions; 
       scope: () => `table:${store.id}:${tableId}`,
       rolesFor: () => tableRoles,
       lookupPersisted: (_type, cmdId) => this.ctx.reader.processedCommand(cmdId),
+      onBug: (error) => this.onUncaughtException(error, "command"),
       execute: (command, meta) => this.#execute(command, meta),
     });
     this.onMessage("cmd", (client: Client<{ auth: Principal }>, message: unknown, reply) => {
@@ -80,10 +98,8 @@ export class TableRoom extends Room<{ state: TableState; metadata: JoinOptions; 
 
   async #execute(command: TableCommand, meta: CommandMeta): Promise<Outcome> {
     const outcome = await this.#dispatch(command, meta);
-    if (outcome.ok) {
-      syncSession(this.state, this.#session.state);
-      this.broadcastPatch();
-    }
+    // Draft edits live in room state only; session changes were already patched by onChange.
+    if (outcome.ok && command.type.startsWith("draft.")) this.broadcastPatch();
     return outcome;
   }
 
@@ -104,11 +120,15 @@ export class TableRoom extends Room<{ state: TableState; metadata: JoinOptions; 
       case "confirm":
         return this.#confirm(command, meta);
       case "item.cancel":
-        return session.cancelItem(command.itemId, command.reason, meta, command.expectedVersion);
+        return session.cancelItem(command.itemId, command.reason, command.reasonCode, meta, command.expectedVersion);
+      case "batch.cancel":
+        return session.cancelBatch(command.batchId, command.reason, command.reasonCode, meta, command.expectedVersion);
+      case "item.serve":
+        return session.advance(command.itemIds, "served", meta);
       case "item.changeQuantity":
         return session.changeQuantity(command.itemId, command.quantity, command.reason ?? "quantity change", meta, command.expectedVersion);
       case "session.close":
-        return session.close(command.reason ?? "", meta, command.expectedVersion);
+        return this.#close(command.reason ?? "", meta, command.expectedVersion);
     }
   }
 
@@ -121,8 +141,26 @@ export class TableRoom extends Room<{ state: TableState; metadata: JoinOptions; 
       ? this.#draft.requests()
       : command.lines!.map((l) => ({ menuId: l.menuId, quantity: l.quantity, optionIds: l.optionIds ?? [], note: l.note ?? "" }));
     const outcome = await this.#session.confirm(lines, meta, command.expectedVersion);
-    if (outcome.ok && fromDraft) this.#draft.clear();
+    if (outcome.ok && fromDraft) {
+      this.#draft.clear();
+      this.broadcastPatch();
+    }
     return outcome;
+  }
+
+  /** A closed session takes its unconfirmed draft with it; the next guests start clean. */
+  async #close(reason: string, meta: CommandMeta, expectedVersion: number | undefined): Promise<Outcome> {
+    const outcome = await this.#session.close(reason, meta, expectedVersion);
+    if (outcome.ok && this.state.draft.size > 0) {
+      this.#draft.clear();
+      this.broadcastPatch();
+    }
+    return outcome;
+  }
+
+  override onDispose(): void {
+    for (const unsubscribe of this.#unsubscribe) unsubscribe();
+    if (this.#store) this.ctx.sessions.detachRoom(this.#store.id, this.state.tableId, this.roomId);
   }
 
   override onJoin(client: Client<{ auth: Principal }>): void {

@@ -1,19 +1,26 @@
 import {
   decide, fold, initialSessionState, isActive,
-  type ActorRef, type LineRequest, type SessionCommand, type SessionEvent, type SessionState,
+  type ActorRef, type CancelReasonCode, type LineRequest, type SessionCommand, type SessionEvent, type SessionState,
 } from "../../domain/index.ts";
-import type { AuditEntry, CommitUnit } from "../../storage/index.ts";
+import { StockExhaustedError, type AuditEntry, type CommitUnit, type StockWrite } from "../../storage/index.ts";
 import type { CommandMeta, Outcome } from "../command-pipeline.ts";
 import type { RoomContext, StoreView } from "../context.ts";
+import { roomLimits } from "../limits.ts";
+import { Mailbox } from "../mailbox.ts";
 import { fromDomainError, wireError } from "../wire/codes.ts";
 import { auditFor } from "./audit-entries.ts";
 
+type CommandBody = SessionCommand extends infer C ? (C extends SessionCommand ? Omit<C, "actor" | "at"> : never) : never;
+
 /**
- * The confirmed side of one table: domain state folded from the journal, and the path
- * decide → commit (durable) → evolve. State changes only after the commit returned.
+ * The confirmed side of one table: domain state folded from the journal and the only path that
+ * changes it — decide → durable commit → evolve → notify. One command at a time, whichever room
+ * sent it (its own mailbox), and the state moves only after COMMIT returned.
  */
 export class TableSession {
   #state: SessionState = initialSessionState();
+  readonly #mailbox = new Mailbox(roomLimits.mailboxLengthMax);
+  readonly #listeners = new Set<(state: SessionState, events: readonly SessionEvent[]) => void>();
 
   constructor(
     private readonly ctx: RoomContext,
@@ -25,75 +32,104 @@ export class TableSession {
     return this.#state;
   }
 
-  /** Rebuilds the live session of the table from SQLite (after a restart or a disposed room). */
+  /** Rebuilds the live session of the table from SQLite (after a restart or a write elsewhere). */
   load(): void {
     const sessionId = this.ctx.reader.liveSessionId(this.store.id, this.tableId);
     this.#state = sessionId ? fold(this.ctx.reader.events(sessionId), initialSessionState()) : initialSessionState();
   }
 
-  actorOf(meta: CommandMeta): ActorRef {
-    return { id: meta.principal.staffId, role: meta.principal.role, name: meta.principal.name };
+  /** Called after every change, before the command's reply goes out (so patches precede replies). */
+  onChange(listener: (state: SessionState, events: readonly SessionEvent[]) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 
-  nowIso(): string {
-    return new Date(this.ctx.clock.nowMs()).toISOString();
-  }
-
-  /** A fresh stream for a new session; an active one answers session_already_open via decide. */
-  async open(guests: number, meta: CommandMeta, expectedVersion?: number): Promise<Outcome> {
-    const base = isActive(this.#state.status) ? this.#state : initialSessionState();
-    const command: SessionCommand = {
-      type: "OpenSession", sessionId: this.ctx.newId(), storeId: this.store.id, tableId: this.tableId,
-      guests, actor: this.actorOf(meta), at: this.nowIso(), expectedVersion,
-    };
-    return this.#apply(command, base, meta, (s) => ({ sessionId: s.sessionId, version: s.version }));
+  open(guests: number, meta: CommandMeta): Promise<Outcome> {
+    return this.#run(meta, () => {
+      const base = isActive(this.#state.status) ? this.#state : initialSessionState();
+      return { base, command: { type: "OpenSession", sessionId: this.ctx.newId(), storeId: this.store.id, tableId: this.tableId, guests }, reply: (s) => ({ sessionId: s.sessionId, version: s.version }) };
+    });
   }
 
   confirm(lines: readonly LineRequest[], meta: CommandMeta, expectedVersion?: number): Promise<Outcome> {
     const batchId = this.ctx.newId();
-    const command: SessionCommand = { type: "ConfirmDraft", batchId, source: "pos", lines, actor: this.actorOf(meta), at: this.nowIso(), expectedVersion };
-    return this.#apply(command, this.#state, meta, (s) => {
-      const batch = s.batches.find((b) => b.batchId === batchId);
-      const itemIds = [...s.items.values()].filter((i) => i.batchId === batchId).map((i) => i.itemId);
-      return { batchId, batchNo: batch?.batchNo, totalWon: batch?.total, itemIds, version: s.version, sessionTotalWon: s.total };
-    });
+    return this.#run(meta, () => ({
+      command: { type: "ConfirmDraft", batchId, source: "pos", lines, expectedVersion },
+      reply: (s) => {
+        const batch = s.batches.find((b) => b.batchId === batchId);
+        const itemIds = [...s.items.values()].filter((i) => i.batchId === batchId).map((i) => i.itemId);
+        return { batchId, batchNo: batch?.batchNo, totalWon: batch?.total, itemIds, version: s.version, sessionTotalWon: s.total };
+      },
+    }));
   }
 
-  cancelItem(itemId: string, reason: string, meta: CommandMeta, expectedVersion?: number): Promise<Outcome> {
-    const command: SessionCommand = { type: "CancelItem", itemId, reason, actor: this.actorOf(meta), at: this.nowIso(), expectedVersion };
-    return this.#apply(command, this.#state, meta, (s) => ({ itemId, version: s.version, sessionTotalWon: s.total }));
+  cancelItem(itemId: string, reason: string, reasonCode: CancelReasonCode | undefined, meta: CommandMeta, expectedVersion?: number): Promise<Outcome> {
+    return this.#run(meta, () => ({ command: { type: "CancelItem", itemId, reason, reasonCode, expectedVersion }, reply: (s) => ({ itemId, version: s.version, sessionTotalWon: s.total }) }));
+  }
+
+  cancelBatch(batchId: string, reason: string, reasonCode: CancelReasonCode | undefined, meta: CommandMeta, expectedVersion?: number): Promise<Outcome> {
+    return this.#run(meta, () => ({ command: { type: "CancelBatch", batchId, reason, reasonCode, expectedVersion }, reply: (s) => ({ batchId, version: s.version, sessionTotalWon: s.total }) }));
   }
 
   changeQuantity(itemId: string, quantity: number, reason: string, meta: CommandMeta, expectedVersion?: number): Promise<Outcome> {
     const newItemId = this.ctx.newId();
-    const command: SessionCommand = { type: "ChangeItemQuantity", itemId, quantity, newItemId, reason, actor: this.actorOf(meta), at: this.nowIso(), expectedVersion };
-    return this.#apply(command, this.#state, meta, (s) => ({
-      cancelledItemId: itemId, newItemId: s.items.has(newItemId) ? newItemId : null, version: s.version, sessionTotalWon: s.total,
+    return this.#run(meta, () => ({
+      command: { type: "ChangeItemQuantity", itemId, quantity, newItemId, reason, expectedVersion },
+      reply: (s) => ({ cancelledItemId: itemId, newItemId: s.items.has(newItemId) ? newItemId : null, version: s.version, sessionTotalWon: s.total }),
     }));
   }
 
   close(reason: string, meta: CommandMeta, expectedVersion?: number): Promise<Outcome> {
-    const command: SessionCommand = { type: "CloseSession", reason, actor: this.actorOf(meta), at: this.nowIso(), expectedVersion };
-    return this.#apply(command, this.#state, meta, (s) => ({ sessionId: s.sessionId, status: s.status, version: s.version }));
+    return this.#run(meta, () => ({ command: { type: "CloseSession", reason, expectedVersion }, reply: (s) => ({ sessionId: s.sessionId, status: s.status, version: s.version }) }));
+  }
+
+  /** Kitchen and floor progress: cooking, cooked (KDS) and served (POS). */
+  advance(itemIds: readonly string[], to: "cooking" | "cooked" | "served", meta: CommandMeta): Promise<Outcome> {
+    return this.#run(meta, () => ({ command: { type: "AdvanceItems", itemIds, to }, reply: (s) => ({ itemIds, state: to, version: s.version }) }));
+  }
+
+  markMissing(itemId: string, note: string, meta: CommandMeta): Promise<Outcome> {
+    return this.#run(meta, () => ({ command: { type: "MarkMissing", itemId, note }, reply: (s) => ({ itemId, version: s.version }) }));
+  }
+
+  bumpTicket(ticketId: string, meta: CommandMeta): Promise<Outcome> {
+    return this.#run(meta, () => ({ command: { type: "BumpTicket", ticketId }, reply: (s) => ({ ticketId, version: s.version }) }));
+  }
+
+  recallTicket(ticketId: string, meta: CommandMeta): Promise<Outcome> {
+    return this.#run(meta, () => ({ command: { type: "RecallTicket", ticketId }, reply: (s) => ({ ticketId, version: s.version }) }));
+  }
+
+  #run(meta: CommandMeta, build: () => { base?: SessionState; command: CommandBody; reply: (s: SessionState) => unknown }): Promise<Outcome> {
+    const queued = this.#mailbox.run(() => {
+      const { base, command, reply } = build();
+      const full = { ...command, actor: actorOf(meta), at: new Date(this.ctx.clock.nowMs()).toISOString() } as SessionCommand;
+      return this.#apply(full, base ?? this.#state, meta, reply);
+    });
+    return queued ?? Promise.resolve({ ok: false, transient: true, error: wireError("BUSY", "too many commands waiting for this table") });
   }
 
   async #apply(command: SessionCommand, base: SessionState, meta: CommandMeta, replyOf: (s: SessionState) => unknown): Promise<Outcome> {
-    const decision = decide(command, base, { menu: this.store.menu });
+    const stock = this.ctx.stock.levels(this.store.id);
+    const decision = decide(command, base, { menu: this.store.menu, stock });
     if (!decision.ok) return { ok: false, error: fromDomainError(decision.error) };
     const after = fold(decision.events, base);
     const data = replyOf(after);
-    if (decision.events.length > 0) {
-      try {
-        await this.ctx.writer.submit(this.#unit(command, base, after, decision.events, meta, data));
-      } catch (error) {
-        return this.#commitFailed(error);
-      }
+    if (decision.events.length === 0) return { ok: true, data };
+    const takes = stockTakes(decision.events, stock);
+    try {
+      await this.ctx.writer.submit(this.#unit(command, base, after, decision.events, meta, data, takes));
+    } catch (error) {
+      return this.#commitFailed(error);
+    } finally {
+      if (takes.length > 0) this.ctx.stock.refresh(this.store.id, takes.map((t) => t.menuId));
     }
     this.#state = after;
+    for (const listener of this.#listeners) listener(after, decision.events);
     return { ok: true, data };
   }
 
-  #unit(command: SessionCommand, base: SessionState, after: SessionState, events: SessionEvent[], meta: CommandMeta, data: unknown): CommitUnit {
+  #unit(command: SessionCommand, base: SessionState, after: SessionState, events: SessionEvent[], meta: CommandMeta, data: unknown, stock: StockWrite[]): CommitUnit {
     const at = command.at;
     const audit: AuditEntry[] = auditFor(command, base, after, events).map((a) => ({
       ...a, at, storeId: this.store.id, actorId: meta.principal.staffId, actorRole: meta.principal.role, sessionId: after.sessionId, cmdId: meta.cmdId,
@@ -103,22 +139,37 @@ export class TableSession {
       baseVersion: base.version,
       events,
       snapshot: { status: after.status, version: after.version, total: after.total, guests: after.guests, openedAt: after.openedAt },
+      stock,
       audit,
       command: { cmdId: meta.cmdId, actorId: meta.principal.staffId, type: command.type, bodyHash: meta.bodyHash, reply: { cmdId: meta.cmdId, ok: true, data }, at },
     };
   }
 
-  /** A constraint hit means another writer moved the session (or the table) first: reload and say so. */
+  /** A constraint hit means another writer moved first: reload and say so, never guess. */
   #commitFailed(error: unknown): Outcome {
+    if (error instanceof StockExhaustedError) return { ok: false, transient: true, error: wireError("SOLD_OUT", `${error.menuId} ran out`, { rule: "sold_out", menuId: error.menuId }) };
     const message = error instanceof Error ? error.message : String(error);
     if (/UNIQUE constraint failed: (session_events|sessions)/.test(message)) {
       this.load();
-      return { ok: false, error: wireError("VERSION_CONFLICT", "the session changed elsewhere; state reloaded", { version: this.#state.version }) };
+      for (const listener of this.#listeners) listener(this.#state, []);
+      return { ok: false, transient: true, error: wireError("VERSION_CONFLICT", "the session changed elsewhere; state reloaded", { version: this.#state.version }) };
     }
-    if (/UNIQUE constraint failed: processed_commands/.test(message)) {
-      return { ok: false, error: wireError("CMD_ID_REUSED", "this cmdId was already used") };
-    }
+    if (/UNIQUE constraint failed: processed_commands/.test(message)) return { ok: false, transient: true, error: wireError("CMD_ID_REUSED", "this cmdId was already used") };
     this.ctx.log.error("commit failed", error);
-    return { ok: false, error: wireError("INTERNAL", "could not store the command; nothing was saved") };
+    return { ok: false, transient: true, error: wireError("INTERNAL", "could not store the command; nothing was saved") };
   }
+}
+
+function actorOf(meta: CommandMeta): ActorRef {
+  return { id: meta.principal.staffId, role: meta.principal.role, name: meta.principal.name };
+}
+
+/** Portions a confirm (or quantity change) takes from counted items, checked again by the database. */
+function stockTakes(events: readonly SessionEvent[], stock: ReadonlyMap<string, { remaining: number | null }>): StockWrite[] {
+  const taken = new Map<string, number>();
+  for (const event of events) {
+    const items = event.type === "BatchConfirmed" ? event.items : event.type === "ItemAdded" ? [event.item] : [];
+    for (const item of items) if (stock.get(item.menuId)?.remaining != null) taken.set(item.menuId, (taken.get(item.menuId) ?? 0) + item.quantity);
+  }
+  return [...taken].map(([menuId, quantity]) => ({ kind: "take", menuId, quantity }));
 }

@@ -21,6 +21,7 @@ export type WireErrorCode =
   | "LIMIT_EXCEEDED"
   | "REASON_REQUIRED"
   | "ALREADY_CANCELLED"
+  | "INVALID_TRANSITION"
   | "OUTSTANDING_BALANCE"
   | "BUSY"
   | "INTERNAL";
@@ -51,6 +52,11 @@ const domainToWire: Record<DomainError["code"], WireErrorCode> = {
   cancel_needs_admin: "FORBIDDEN",
   outstanding_items: "OUTSTANDING_BALANCE",
   id_already_used: "BAD_REQUEST",
+  unknown_batch: "NOT_FOUND",
+  unknown_ticket: "NOT_FOUND",
+  invalid_transition: "INVALID_TRANSITION",
+  ticket_not_bumped: "INVALID_TRANSITION",
+  nothing_to_cancel: "ALREADY_CANCELLED",
 };
 
 export function fromDomainError(error: DomainError): WireError {

@@ -10,6 +10,9 @@ const optionIds = z.array(id).max(orderLimits.optionsPerLineMax).optional();
 const note = z.string().max(orderLimits.noteLengthMax).optional();
 const reason = z.string().max(orderLimits.reasonLengthMax);
 
+export const cancelReasonCode = z.enum(["customer_request", "wrong_order", "kitchen_error", "quality", "other"]);
+const itemIds = z.array(id).min(1).max(orderLimits.draftLinesMax);
+
 const lineInput = z.strictObject({ menuId: id, quantity, optionIds, note });
 export type LineInput = z.infer<typeof lineInput>;
 
@@ -25,7 +28,10 @@ export const tableCommandSchema = z.discriminatedUnion("type", [
   command("draft.clear", {}),
   /** `lines` confirms those lines instead of the shared draft (an offline terminal's queue, R-OFF-2). */
   command("confirm", { expectedVersion: version, draftVersion: version, lines: z.array(lineInput).max(orderLimits.draftLinesMax).optional() }),
-  command("item.cancel", { itemId: id, reason, expectedVersion: version }),
+  command("item.cancel", { itemId: id, reason, reasonCode: cancelReasonCode.optional(), expectedVersion: version }),
+  command("batch.cancel", { batchId: id, reason, reasonCode: cancelReasonCode.optional(), expectedVersion: version }),
+  /** R-KDS-3: the floor marks served; only cooked items can be served. */
+  command("item.serve", { itemIds }),
   command("item.changeQuantity", { itemId: id, quantity, reason: reason.optional(), expectedVersion: version }),
   command("session.close", { reason: reason.optional(), expectedVersion: version }),
 ]);
@@ -36,5 +42,5 @@ export const tableCommandTypes: ReadonlySet<string> = new Set(tableCommandSchema
 
 /** Commands that write to the database; their replies are kept there for replays after a restart. */
 export const persistedCommandTypes: ReadonlySet<TableCommandType> = new Set([
-  "session.open", "confirm", "item.cancel", "item.changeQuantity", "session.close",
+  "session.open", "confirm", "item.cancel", "batch.cancel", "item.serve", "item.changeQuantity", "session.close",
 ]);

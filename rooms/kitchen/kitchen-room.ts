@@ -1,0 +1,134 @@
+import { Room, type Client, type AuthContext } from "@colyseus/core";
+import type { Principal, RoomContext, StoreView } from "../context.ts";
+import { CommandPipeline, sendReply, type CommandMeta, type Outcome } from "../command-pipeline.ts";
+import { authenticateJoin, joinError } from "../join-auth.ts";
+import { roomLimits } from "../limits.ts";
+import { errorReply } from "../wire/reply.ts";
+import { wireError } from "../wire/codes.ts";
+import { kitchenCommandSchema, kitchenCommandTypes, type KitchenCommand } from "../wire/kitchen-commands.ts";
+import { syncStock } from "../table/state-sync.ts";
+import { KitchenState } from "./kitchen-state.ts";
+import { kitchenLimits } from "./limits.ts";
+import { refreshFlags, syncAllDay, syncTickets, type ViewScope } from "./board-view.ts";
+import { KitchenActions } from "./kitchen-actions.ts";
+
+interface JoinOptions {
+  storeId: string;
+  /** A station id, or "all". */
+  stationId: string;
+}
+
+const kitchenRoles = ["kitchen", "staff", "admin"] as const;
+
+/**
+ * A kitchen display (KDS) for one station or all: the open tickets of the store, live from the
+ * outbox, plus the actions a line cook and an expediter take on them.
+ */
+export class KitchenRoom extends Room<{ state: KitchenState; metadata: JoinOptions; client: Client<{ auth: Principal }> }> {
+  declare ctx: RoomContext;
+  override state = new KitchenState();
+  override maxClients = kitchenLimits.kitchenClientsMax;
+  override maxMessagesPerSecond = roomLimits.messagesPerSecondMax;
+  override patchRate: number | null = null;
+  #scope!: ViewScope;
+  #pipeline!: CommandPipeline<KitchenCommand>;
+  #unsubscribe: (() => void)[] = [];
+
+  static withContext(ctx: RoomContext): typeof KitchenRoom {
+    return class BoundKitchenRoom extends KitchenRoom {
+      override ctx = ctx;
+      static override async onAuth(token: string, options: unknown, _context: AuthContext) {
+        const principal = await authenticateJoin(ctx, token, options, kitchenRoles);
+        scopeOf(ctx, options);
+        return principal;
+      }
+    };
+  }
+
+  override onCreate(options: JoinOptions): void {
+    const { store, stationId } = scopeOf(this.ctx, options);
+    const minutes = this.ctx.kitchen;
+    this.#scope = {
+      storeId: store.id,
+      stationId,
+      tableName: (tableId) => store.tables.get(tableId)?.name ?? tableId,
+      urgentAfterMs: minutes.urgentAfterMinutes * 60_000,
+      lateServeAfterMs: minutes.lateServeAfterMinutes * 60_000,
+    };
+    this.state.storeId = store.id;
+    this.state.stationId = stationId;
+    const board = this.ctx.board;
+    syncTickets(this.state, board, this.#scope, this.ctx.clock.nowMs());
+    syncAllDay(this.state, board, this.#scope);
+    syncStock(this.state, this.ctx.stock.levels(store.id));
+    this.#unsubscribe.push(
+      board.onChange((storeId, ticketIds) => {
+        if (storeId !== store.id) return;
+        syncTickets(this.state, board, this.#scope, this.ctx.clock.nowMs(), ticketIds);
+        syncAllDay(this.state, board, this.#scope);
+        this.broadcastPatch();
+      }),
+      this.ctx.stock.onChange((storeId) => {
+        if (storeId !== store.id) return;
+        syncStock(this.state, this.ctx.stock.levels(store.id));
+        this.broadcastPatch();
+      }),
+      this.ctx.kitchenStatus.onChange(store.id, (online) => {
+        for (const [station, alive] of online) this.state.kitchenOnline.set(station, alive);
+        this.broadcastPatch();
+      }),
+    );
+    this.clock.setInterval(() => {
+      refreshFlags(this.state, this.#scope, this.ctx.clock.nowMs());
+      this.broadcastPatch();
+    }, kitchenLimits.flagRefreshEveryMs);
+    const actions = new KitchenActions(this.ctx, store, this.#scope, () => [...this.state.bumped]);
+    this.#pipeline = new CommandPipeline<KitchenCommand>({
+      schema: kitchenCommandSchema,
+      knownTypes: kitchenCommandTypes,
+      scope: () => `kitchen:${store.id}`,
+      rolesFor: (type) => (type === "menu.stock" ? ["kitchen", "admin"] : kitchenRoles),
+      lookupPersisted: (_type, cmdId) => this.ctx.reader.processedCommand(cmdId),
+      onBug: (error) => this.onUncaughtException(error, "command"),
+      execute: (command: KitchenCommand, meta: CommandMeta): Promise<Outcome> => actions.execute(command, meta),
+    });
+    this.onMessage("cmd", (client: Client<{ auth: Principal }>, message: unknown, reply) => {
+      const answer = client.auth
+        ? this.#pipeline.handle(client.auth, message)
+        : Promise.resolve(errorReply("", wireError("UNAUTHORIZED", "join with a token first")));
+      if (reply.id === undefined) void answer.then((r) => sendReply(client, r));
+      return answer;
+    });
+    // Not a command: a liveness ping every few seconds, no reply (the front watches kitchenOnline).
+    this.onMessage("heartbeat", (client: Client) => this.ctx.kitchenStatus.beat(client.sessionId));
+    this.onMessage("*", (client: Client, type: string | number) => {
+      sendReply(client, errorReply("", wireError("UNKNOWN_COMMAND", `unknown message type ${String(type).slice(0, 64)}; send commands as "cmd"`)));
+    });
+  }
+
+  override onJoin(client: Client): void {
+    this.ctx.kitchenStatus.connected(client.sessionId, this.#scope.storeId, this.#scope.stationId);
+  }
+
+  override onLeave(client: Client): void {
+    this.ctx.kitchenStatus.disconnected(client.sessionId);
+  }
+
+  override onDispose(): void {
+    for (const unsubscribe of this.#unsubscribe) unsubscribe();
+  }
+
+  override onUncaughtException(error: Error, methodName: string): void {
+    this.ctx.log.error(`kitchen ${this.state.storeId}/${this.state.stationId}: uncaught in ${methodName}; disposing room`, error);
+    void this.disconnect();
+  }
+}
+
+function scopeOf(ctx: RoomContext, options: unknown): { store: StoreView; stationId: string } {
+  const { storeId, stationId } = (options ?? {}) as { storeId?: unknown; stationId?: unknown };
+  const store = typeof storeId === "string" ? ctx.stores.get(storeId) : undefined;
+  if (!store) throw joinError(404, "NOT_FOUND", `unknown store ${String(storeId)}`);
+  if (stationId === "all") return { store, stationId: "" };
+  if (typeof stationId !== "string" || !store.stationIds.includes(stationId)) throw joinError(404, "NOT_FOUND", `unknown station ${String(stationId)} (use a station id or "all")`);
+  return { store, stationId };
+}

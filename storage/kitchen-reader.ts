@@ -1,0 +1,41 @@
+import type { Storage } from "./database.ts";
+
+export interface TicketRow {
+  ticket_id: string; session_id: string; store_id: string; table_id: string; batch_id: string; batch_no: number;
+  station_id: string; kind: string; item_ids: string; state: string; created_at: string; bumped_at: string | null; source: string;
+}
+
+export interface ItemRow {
+  item_id: string; batch_id: string; session_id: string; menu_id: string; name: string; station_id: string; quantity: number;
+  options: string; note: string; source: string; state: string; replaces_item_id: string | null; created_at: string;
+  cook_started_at: string | null; cooked_at: string | null; served_at: string | null; missing_at: string | null; missing_note: string | null;
+}
+
+const live = "('open', 'in_kitchen', 'paying')";
+
+/** What the kitchen board is rebuilt from at start: tickets and items of every live session. */
+export function createKitchenReader(storage: Storage) {
+  const tickets = storage.sqlite.prepare(
+    `select t.*, b.source from kitchen_tickets t join sessions s on s.session_id = t.session_id join order_batches b on b.batch_id = t.batch_id
+     where s.status in ${live} order by t.created_at, t.ticket_id`,
+  );
+  const items = storage.sqlite.prepare(`select i.* from order_items i join sessions s on s.session_id = i.session_id where s.status in ${live}`);
+  const tableOf = storage.sqlite.prepare("select table_id from sessions where session_id = ?").pluck();
+  const head = storage.sqlite.prepare("select coalesce(max(id), 0) from outbox").pluck();
+  const snapshot = storage.sqlite.transaction(() => ({
+    tickets: tickets.all() as TicketRow[],
+    items: items.all() as ItemRow[],
+    outboxHead: head.get() as number,
+  }));
+  return {
+    /** Read in one transaction, so the head matches exactly what the rows contain. */
+    snapshot(): { tickets: TicketRow[]; items: ItemRow[]; outboxHead: number } {
+      return snapshot.deferred();
+    },
+    tableOfSession(sessionId: string): string | undefined {
+      return tableOf.get(sessionId) as string | undefined;
+    },
+  };
+}
+
+export type KitchenReader = ReturnType<typeof createKitchenReader>;
