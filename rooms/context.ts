@@ -1,5 +1,6 @@
 import type { Menu } from "../domain/index.ts";
-import type { CommitWriter, SessionReader, Storage } from "../storage/index.ts";
+import type { CommitWriter, PrintStore, SessionReader, Storage } from "../storage/index.ts";
+import type { PrintNotice, PrinterHealth, ResolvedPrinter } from "../server/printing/types.ts";
 import type { StockBook } from "./stock.ts";
 import type { SessionRegistry } from "./table/session-registry.ts";
 import type { KitchenStatus } from "./kitchen/kitchen-status.ts";
@@ -44,8 +45,19 @@ export interface RoomContext {
   readonly board: KitchenBoard;
   readonly kitchenStatus: KitchenStatus;
   readonly kitchen: { readonly urgentAfterMinutes: number; readonly lateServeAfterMinutes: number };
+  readonly prints: PrintStore;
+  readonly printing: PrintDesk;
   readonly clock: Clock;
   readonly log: Logger;
   newId(): string;
   verifyToken(token: unknown): Promise<VerifyResult>;
+}
+
+/** What rooms need of kitchen printing: notices, printer health, and where a reprint goes. */
+export interface PrintDesk {
+  onNotice(listener: (notice: PrintNotice) => void): () => void;
+  health(storeId: string): PrinterHealth[];
+  routeFor(storeId: string, stationId: string): ResolvedPrinter | undefined;
+  wake(printerId: string): void;
+  checkHealth(): Promise<void>;
 }

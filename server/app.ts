@@ -4,7 +4,10 @@ import { RedisPresence } from "@colyseus/redis-presence";
 import { RedisDriver } from "@colyseus/redis-driver";
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { CommitWriter, createKitchenReader, createOutboxStore, createSessionReader, createStockReader, openStorage, type Storage } from "../storage/index.ts";
+import { CommitWriter, createKitchenReader, createOutboxStore, createPrintStore, createSessionReader, createStockReader, openStorage, type Storage } from "../storage/index.ts";
+import { PrinterEmulator } from "../printers/index.ts";
+import { AdminRoom } from "../rooms/admin/admin-room.ts";
+import { PrintService, resolvePrinters } from "./printing/print-service.ts";
 import type { RoomContext } from "../rooms/context.ts";
 import { roomLimits } from "../rooms/limits.ts";
 import { TableRoom } from "../rooms/table/table-room.ts";
@@ -34,6 +37,8 @@ export interface AppOptions {
   readonly redisUrl?: string | undefined;
   readonly publicAddress?: string | undefined;
   readonly subscribers?: readonly OutboxSubscriber[];
+  /** Port of the built-in printer emulator (used by stores that configure no printer); 0 = any free port. */
+  readonly emulatorPort?: number;
 }
 
 export interface RunningApp {
@@ -42,6 +47,9 @@ export interface RunningApp {
   readonly relay: OutboxRelay;
   readonly databaseFile: string;
   readonly tokens: TokenService;
+  readonly printing: PrintService;
+  /** Running when some store has no printer configured: its slips print here. */
+  readonly emulator: PrinterEmulator | undefined;
   stop(): Promise<void>;
 }
 
@@ -61,6 +69,26 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const board = new KitchenBoard(createKitchenReader(storage));
   board.load();
   relay.add({ name: "kitchen-board", startAfterId: board.outboxHead, deliver: (row) => board.apply(row) });
+  const kitchenReader = createKitchenReader(storage);
+  const prints = createPrintStore(storage);
+  const needsEmulator = options.config.stores.some((st) => st.printers.length === 0);
+  const emulator = needsEmulator ? new PrinterEmulator({ host: "127.0.0.1", port: options.emulatorPort ?? 0 }) : undefined;
+  const emulatorPort = emulator ? await emulator.start() : undefined;
+  const printing = new PrintService({
+    config: options.config,
+    printers: resolvePrinters(options.config, emulatorPort !== undefined ? { host: "127.0.0.1", port: emulatorPort } : undefined),
+    prints,
+    kitchen: kitchenReader,
+    clock: options.clock,
+    log: options.log,
+    newId,
+  });
+  printing.onNotice((notice) => {
+    if (notice.ticketId && (notice.kind === "printed" || notice.kind === "print_failed")) board.setPrintStatus(notice.ticketId, notice.kind === "printed" ? "printed" : "failed");
+  });
+  // Interrupted attempts are settled (marked for REPRINT) before any actor or delivery runs.
+  printing.start();
+  relay.add(printing.subscriber());
   const kitchenStatus = new KitchenStatus(options.clock, (storeId) => stores.get(storeId)?.stationIds ?? []);
   const ctx: RoomContext = {
     stores,
@@ -72,6 +100,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     board,
     kitchenStatus,
     kitchen: options.config.kitchen,
+    prints,
+    printing,
     clock: options.clock,
     log: options.log,
     newId,
@@ -83,8 +113,9 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     rooms: {
       table: defineRoom(TableRoom.withContext(ctx)).filterBy(["storeId", "tableId"]),
       kitchen: defineRoom(KitchenRoom.withContext(ctx)).filterBy(["storeId", "stationId"]),
+      admin: defineRoom(AdminRoom.withContext(ctx)).filterBy(["storeId"]),
     },
-    express: (app) => installRoutes(app, { config: options.config, ctx, tokens, relay, startedAtMs }),
+    express: (app) => installRoutes(app, { config: options.config, ctx, tokens, relay, startedAtMs, emulator }),
     ...(options.redisUrl
       ? { presence: new RedisPresence(options.redisUrl), driver: new RedisDriver(options.redisUrl), publicAddress: options.publicAddress }
       : {}),
@@ -98,10 +129,12 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     await server.gracefullyShutdown(false);
     kitchenStatus.stop();
     await relay.stop();
+    await printing.stop();
+    await emulator?.stop();
     await storage.close();
   };
   await server.listen(options.port, options.host);
   relay.start();
   kitchenStatus.start();
-  return { server, ctx, relay, databaseFile, tokens, stop };
+  return { server, ctx, relay, databaseFile, tokens, printing, emulator, stop };
 }

@@ -6,6 +6,7 @@ import type { AppConfig } from "./config/index.ts";
 import { loginHandler } from "./login.ts";
 import type { TokenService } from "./auth.ts";
 import type { OutboxRelay } from "./outbox-relay.ts";
+import type { PrinterEmulator } from "../printers/index.ts";
 
 export const httpLimits = { jsonBodyBytesMax: 16 * 1024 } as const;
 
@@ -15,6 +16,7 @@ export interface RouteDeps {
   readonly tokens: TokenService;
   readonly relay: OutboxRelay;
   readonly startedAtMs: number;
+  readonly emulator: PrinterEmulator | undefined;
 }
 
 /** REST beside the rooms, on the same port: login, health, menu, metrics. */
@@ -45,6 +47,31 @@ export function installRoutes(app: Application, deps: RouteDeps): void {
       .filter((t) => (station === "" || t.stationId === station) && (includeBumped || t.bumpedAt === null))
       .map((t) => ({ ...t, items: t.itemIds.map((id) => board.items.get(id)).filter(Boolean) }));
     res.json({ ok: true, data: { storeId, station: station || "all", tickets } });
+  });
+
+  app.get("/api/admin/printers", requireRole(deps, ["admin"]), (_req, res) => {
+    res.json({ ok: true, data: { printers: deps.ctx.printing.health(principalOf(res).storeId) } });
+  });
+
+  // R-KRP-1: every attempt, newest first; failed slips with what went wrong.
+  app.get("/api/admin/print-jobs", requireRole(deps, ["admin"]), (req, res) => {
+    const storeId = principalOf(res).storeId;
+    const limit = Math.min(500, Math.max(1, Number(req.query.limit ?? 100) || 100));
+    const ticketId = typeof req.query.ticket === "string" ? req.query.ticket : undefined;
+    const slips = ticketId ? deps.ctx.prints.slipsOfTicket(ticketId).filter((s) => s.storeId === storeId) : undefined;
+    res.json({
+      ok: true,
+      data: {
+        jobs: slips ? slips.flatMap((s) => deps.ctx.prints.jobsOfSlip(s.slipKey)) : deps.ctx.prints.recentJobs(storeId, limit),
+        slips: slips ?? deps.ctx.prints.failedSlips(storeId, limit),
+      },
+    });
+  });
+
+  // What the built-in emulator printed, as text (the default `npm start` prints here).
+  app.get("/api/admin/printers/emulator/slips", requireRole(deps, ["admin"]), (_req, res) => {
+    if (!deps.emulator) return void res.status(404).json({ ok: false, error: { code: "NOT_FOUND", message: "no emulator running: printers are configured" } });
+    res.type("text/plain; charset=utf-8").send(deps.emulator.textDump());
   });
 
   // Benchmarks read the server's own view of itself; `reset=1` starts a new measuring window.

@@ -36,13 +36,15 @@ async function main(): Promise<void> {
     tokenTtlSeconds: Number(process.env.TOKEN_TTL_SECONDS ?? 12 * 3600),
     redisUrl: process.env.REDIS_URL,
     publicAddress: process.env.PUBLIC_ADDRESS,
+    emulatorPort: Number(process.env.PRINTER_EMULATOR_PORT ?? 0),
     subscribers: process.env.OUTBOX_JSONL ? [jsonlSubscriber(process.env.OUTBOX_JSONL)] : [],
   });
   const stores = loaded.config.stores.map((s) => `${s.id} (${s.name}, ${s.tables.length} tables)`).join(", ");
   log.info(`config: ${loaded.source}; stores: ${stores}`);
   log.info(`data: ${app.databaseFile}`);
+  if (app.emulator) log.info(`printer emulator on 127.0.0.1:${app.emulator.port} (slips: GET /api/admin/printers/emulator/slips with an admin token)`);
   // Tests and the kill harness read this line to learn the port; keep its shape.
-  console.log(JSON.stringify({ event: "listening", port, host, database: app.databaseFile }));
+  console.log(JSON.stringify({ event: "listening", port, host, database: app.databaseFile, emulatorPort: app.emulator?.port ?? null }));
   log.info(`listening on ws://${host}:${port} (HTTP on the same port: POST /api/auth/login)`);
   let stopping = false;
   const shutdown = (signal: string) => {

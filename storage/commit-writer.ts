@@ -4,6 +4,7 @@ import { chainHash, lastAuditHash, toAuditRow, type AuditEntry } from "./audit.t
 import { createProjector, type EventContext, type SessionSnapshot } from "./projection.ts";
 import { storageLimits } from "./limits.ts";
 import { createStockWriter } from "./stock.ts";
+import { createPrintStore, type PrintWrite } from "./print-store.ts";
 
 /** A runtime stock change: an 86/countdown set by kitchen or admin, or portions taken by a confirm. */
 export type StockWrite =
@@ -20,6 +21,8 @@ export interface CommitUnit {
   readonly snapshot?: SessionSnapshot;
   /** Stock changes of the store in `context.storeId`, in the same transaction. */
   readonly stock?: readonly StockWrite[];
+  /** Admin print commands (retry, reprint), in the same transaction as their audit row. */
+  readonly print?: readonly PrintWrite[];
   readonly audit: readonly AuditEntry[];
   readonly command: {
     readonly cmdId: string;
@@ -61,6 +64,7 @@ export class CommitWriter {
     this.#storage = storage;
     const projector = createProjector(storage);
     const stock = createStockWriter(storage);
+    const print = createPrintStore(storage);
     const insertEvent = preparedInsert(storage, "session_events", ["session_id", "seq", "type", "v", "payload", "at", "actor_id", "cmd_id"]);
     const insertOutbox = preparedInsert(storage, "outbox", ["event_id", "store_id", "session_id", "topic", "payload", "created_at"]);
     const insertCommand = preparedInsert(storage, "processed_commands", ["cmd_id", "store_id", "actor_id", "command_type", "body_hash", "reply", "created_at"]);
@@ -83,6 +87,7 @@ export class CommitWriter {
         projector.saveSession(ctx, unit.snapshot, command.at);
       }
       for (const write of unit.stock ?? []) stock.apply(ctx.storeId, write, command.at, command.actorId);
+      for (const write of unit.print ?? []) print.applyWrite(write);
       let prev = prevHash;
       for (const entry of unit.audit) {
         const row = toAuditRow(entry);

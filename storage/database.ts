@@ -3,6 +3,7 @@ import { Kysely, SqliteDialect } from "kysely";
 import { Migrator, type Migration } from "kysely/migration";
 import * as foundation from "./migrations/2026_11_26_0001_foundation.ts";
 import * as kitchen from "./migrations/2026_11_26_0002_kitchen.ts";
+import * as printing from "./migrations/2026_11_26_0003_printing.ts";
 
 export type Sqlite = Database.Database;
 
@@ -10,6 +11,7 @@ export type Sqlite = Database.Database;
 const migrations: Record<string, Migration> = {
   "2026_11_26_0001_foundation": foundation,
   "2026_11_26_0002_kitchen": kitchen,
+  "2026_11_26_0003_printing": printing,
 };
 
 export interface Storage {

@@ -2,6 +2,7 @@
 export { openStorage, type Storage, type Sqlite } from "./database.ts";
 export { CommitWriter, type CommitUnit, type WriterStats, type StockWrite } from "./commit-writer.ts";
 export { createKitchenReader, type KitchenReader, type TicketRow, type ItemRow } from "./kitchen-reader.ts";
+export { createPrintStore, type PrintStore, type SlipRow, type JobRow, type PrintWrite } from "./print-store.ts";
 export { createStockReader, StockExhaustedError, type StockReader } from "./stock.ts";
 export { createSessionReader, type SessionReader, type ProcessedCommand } from "./session-reader.ts";
 export { createOutboxStore, type OutboxStore, type OutboxRow } from "./outbox.ts";

@@ -20,6 +20,10 @@ export function createKitchenReader(storage: Storage) {
      where s.status in ${live} order by t.created_at, t.ticket_id`,
   );
   const items = storage.sqlite.prepare(`select i.* from order_items i join sessions s on s.session_id = i.session_id where s.status in ${live}`);
+  const ticket = storage.sqlite.prepare(
+    "select t.*, b.source from kitchen_tickets t join order_batches b on b.batch_id = t.batch_id where t.ticket_id = ?",
+  );
+  const item = storage.sqlite.prepare("select * from order_items where item_id = ?");
   const tableOf = storage.sqlite.prepare("select table_id from sessions where session_id = ?").pluck();
   const head = storage.sqlite.prepare("select coalesce(max(id), 0) from outbox").pluck();
   const snapshot = storage.sqlite.transaction(() => ({
@@ -31,6 +35,13 @@ export function createKitchenReader(storage: Storage) {
     /** Read in one transaction, so the head matches exactly what the rows contain. */
     snapshot(): { tickets: TicketRow[]; items: ItemRow[]; outboxHead: number } {
       return snapshot.deferred();
+    },
+    /** A ticket with its items in ticket order, whatever the session's state (a reprint may come late). */
+    ticketWithItems(ticketId: string): { ticket: TicketRow; items: ItemRow[] } | undefined {
+      const row = ticket.get(ticketId) as TicketRow | undefined;
+      if (!row) return undefined;
+      const items = (JSON.parse(row.item_ids) as string[]).map((id) => item.get(id) as ItemRow | undefined).filter((i): i is ItemRow => i !== undefined);
+      return { ticket: row, items };
     },
     tableOfSession(sessionId: string): string | undefined {
       return tableOf.get(sessionId) as string | undefined;

@@ -32,6 +32,7 @@ export function syncTickets(view: KitchenState, board: KitchenBoard, scope: View
       entry.source = ticket.source;
       view.tickets.set(ticketId, entry);
     }
+    entry.printStatus = ticket.printStatus;
     writeItems(entry, ticket.itemIds.map((id) => board.items.get(id)).filter((i): i is BoardItem => i !== undefined));
   }
   syncBumped(view, board, scope);

@@ -11,6 +11,8 @@ export interface BoardItem {
 export interface BoardTicket {
   ticketId: string; storeId: string; sessionId: string; tableId: string; batchId: string; batchNo: number; stationId: string;
   kind: TicketKind; source: string; itemIds: string[]; createdAt: string; bumpedAt: string | null;
+  /** Kitchen printing of this ticket's slip: "" until the printer reports (R-KRP-2: the KDS shows "not printed"). */
+  printStatus: "" | "printed" | "failed";
 }
 
 type Listener = (storeId: string, ticketIds: ReadonlySet<string>) => void;
@@ -53,6 +55,13 @@ export class KitchenBoard {
     if (changed.size > 0) for (const listener of this.#listeners) listener(row.storeId, changed);
   }
 
+  setPrintStatus(ticketId: string, status: "printed" | "failed"): void {
+    const ticket = this.tickets.get(ticketId);
+    if (!ticket || ticket.printStatus === status) return;
+    ticket.printStatus = status;
+    for (const listener of this.#listeners) listener(ticket.storeId, new Set([ticketId]));
+  }
+
   ticketsOf(storeId: string): BoardTicket[] {
     return [...this.tickets.values()].filter((t) => t.storeId === storeId);
   }
@@ -78,7 +87,7 @@ export class KitchenBoard {
       case "KitchenTicketCreated": {
         const source = this.items.get(event.itemIds[0] ?? "")?.source ?? "pos";
         const { ticketId, batchId, batchNo, stationId, kind } = event;
-        this.tickets.set(ticketId, { ticketId, storeId, sessionId, tableId: tableId(), batchId, batchNo, stationId, kind, source, itemIds: [...event.itemIds], createdAt: event.at, bumpedAt: null });
+        this.tickets.set(ticketId, { ticketId, storeId, sessionId, tableId: tableId(), batchId, batchNo, stationId, kind, source, itemIds: [...event.itemIds], createdAt: event.at, bumpedAt: null, printStatus: "" });
         changed.add(ticketId);
         break;
       }
@@ -157,5 +166,6 @@ function ticketFromRow(row: TicketRow): BoardTicket {
   return {
     ticketId: row.ticket_id, storeId: row.store_id, sessionId: row.session_id, tableId: row.table_id, batchId: row.batch_id, batchNo: row.batch_no,
     stationId: row.station_id, kind: row.kind as TicketKind, source: row.source, itemIds: JSON.parse(row.item_ids) as string[], createdAt: row.created_at, bumpedAt: row.bumped_at,
+    printStatus: "",
   };
 }

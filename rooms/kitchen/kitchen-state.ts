@@ -39,6 +39,8 @@ export const TicketState = schema(
     /** R-KDS-4: older than the configured minutes and not done. */
     urgent: t.boolean().default(false),
     done: t.boolean().default(false),
+    /** "" (not yet reported), "printed" or "failed": a failed slip shows as not printed. */
+    printStatus: t.string().default(""),
     items: t.array(TicketItemState),
   },
   "Ticket",

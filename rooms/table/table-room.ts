@@ -69,6 +69,10 @@ export class TableRoom extends Room<{ state: TableState; metadata: JoinOptions; 
       syncStock(this.state, this.ctx.stock.levels(store.id));
       this.broadcastPatch();
     }));
+    // R-KRP-2 / R-UI-4: a slip of this table that could not print is told to its terminals at once.
+    this.#unsubscribe.push(this.ctx.printing.onNotice((notice) => {
+      if (notice.storeId === store.id && notice.tableId === tableId && notice.kind === "print_failed") this.broadcast("notice", notice);
+    }));
     this.#unsubscribe.push(this.ctx.kitchenStatus.onChange(store.id, (online) => {
       for (const [stationId, alive] of online) this.state.kitchenOnline.set(stationId, alive);
       this.broadcastPatch();

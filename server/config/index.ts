@@ -20,6 +20,8 @@ export {
   type StaffRole,
   type TableConfig,
   type KitchenConfig,
+  type PrinterConfig,
+  type PrintingConfig,
   type RawConfigInput,
 } from "./schema.ts";
 export { hashPin, verifyPin } from "./pin.ts";

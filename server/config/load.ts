@@ -101,7 +101,7 @@ function toConfigIssues(issue: z.core.$ZodIssue): ConfigIssue[] {
 }
 
 function buildAppConfig(raw: RawConfig): AppConfig {
-  return { stores: raw.stores.map(buildStore), kitchen: { ...raw.kitchen } };
+  return { stores: raw.stores.map(buildStore), kitchen: { ...raw.kitchen }, printing: { ...raw.printing } };
 }
 
 // Fields are copied one by one so nothing unvalidated, and no plain PIN, reaches the output.
@@ -129,6 +129,7 @@ function buildStore(raw: RawConfig["stores"][number]): StoreConfig {
     menu: buildMenu(menuItems, stations),
     menuItems,
     staff: raw.staff.map((s) => ({ id: s.id, name: s.name, role: s.role, pinHash: hashPin(s.pin) })),
+    printers: raw.printers.map((p) => ({ ...p, stationIds: [...p.stationIds] })),
   };
 }
 

@@ -3,6 +3,7 @@ import type { Menu, MenuItem, Station } from "../../domain/menu.ts";
 import { wonMax } from "../../domain/money.ts";
 import { orderLimits } from "../../domain/limits.ts";
 import { pinPattern } from "./pin.ts";
+import { checkPrinters, printerSchema, printingSchema, type PrinterConfig, type PrintingConfig } from "./printers.ts";
 
 /** Every bound on a config file, named once (house style: a limit on everything). */
 export const configLimits = {
@@ -94,6 +95,8 @@ const storeSchema = z
     stations: z.array(z.strictObject({ id, name })).min(1).max(configLimits.stationsPerStoreMax),
     menu: z.array(menuItemSchema).min(1).max(configLimits.menuItemsPerStoreMax),
     staff: z.array(staffSchema).min(1).max(configLimits.staffPerStoreMax),
+    /** Kitchen printers; none = every station prints on the built-in emulator. */
+    printers: z.array(printerSchema).max(configLimits.stationsPerStoreMax * 2).default(() => []),
   })
   .superRefine((store, ctx) => {
     requireUnique(ctx, "table id", idsOf(store.tables, "tables"));
@@ -105,6 +108,7 @@ const storeSchema = z
       if (stationIds.includes(item.stationId)) return;
       fail(ctx, ["menu", i, "stationId"], `unknown station "${item.stationId}"; this store has ${stationIds.join(", ")}`);
     });
+    checkPrinters(store.printers, stationIds, (path, message) => fail(ctx, path, message));
     // Without an admin nobody could fix the menu or close a day from the POS.
     if (!store.staff.some((s) => s.role === "admin")) fail(ctx, ["staff"], "needs at least one staff member with role admin");
   });
@@ -119,6 +123,7 @@ export const rawConfigSchema = z
         lateServeAfterMinutes: minutes.default(kitchenDefaults.lateServeAfterMinutes),
       })
       .prefault({}), // prefault, not default: zod 4 would skip the inner defaults for `{}`
+    printing: printingSchema,
   })
   .superRefine((config, ctx) => requireUnique(ctx, "store id", idsOf(config.stores, "stores")));
 
@@ -182,6 +187,7 @@ export interface StoreConfig {
   /** Same items as `menu.items`, in file order (for listing). */
   readonly menuItems: readonly MenuItem[];
   readonly staff: readonly StaffConfig[];
+  readonly printers: readonly PrinterConfig[];
 }
 
 export interface KitchenConfig {
@@ -192,4 +198,7 @@ export interface KitchenConfig {
 export interface AppConfig {
   readonly stores: readonly StoreConfig[];
   readonly kitchen: KitchenConfig;
+  readonly printing: PrintingConfig;
 }
+
+export type { PrinterConfig, PrintingConfig };

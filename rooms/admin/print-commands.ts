@@ -1,0 +1,76 @@
+import type { AuditEntry, PrintWrite, SlipRow } from "../../storage/index.ts";
+import type { CommandMeta, Outcome } from "../command-pipeline.ts";
+import type { RoomContext } from "../context.ts";
+import { wireError, type WireErrorCode } from "../wire/codes.ts";
+import type { AdminCommand } from "../wire/admin-commands.ts";
+
+/** Admin print commands: each is one durable, audited unit; then the printer's actor wakes. */
+export class PrintCommands {
+  constructor(private readonly ctx: RoomContext, private readonly storeId: string) {}
+
+  async execute(command: AdminCommand, meta: CommandMeta): Promise<Outcome> {
+    switch (command.type) {
+      case "print.retry":
+        return this.#retry(command.slipKey, meta);
+      case "print.reprint":
+        return this.#reprint(command.slipKey, command.ticketId, meta);
+      case "printers.check":
+        await this.ctx.printing.checkHealth();
+        return { ok: true, data: { printers: this.ctx.printing.health(this.storeId).map((h) => ({ printerId: h.printerId, reachable: h.reachable, lastError: h.lastError })) } };
+    }
+  }
+
+  async #retry(slipKey: string, meta: CommandMeta): Promise<Outcome> {
+    const slip = this.#slip(slipKey);
+    if (!slip) return refuse("NOT_FOUND", "no such slip", { slipKey });
+    if (slip.state === "printed") return refuse("ALREADY_PRINTED", "this slip printed; ask for a reprint instead", { slipKey });
+    if (slip.state === "pending") return refuse("INVALID_TRANSITION", "this slip is already waiting for its printer", { slipKey });
+    const at = this.#now();
+    await this.#commit(meta, "print.retry", slip, { kind: "retry", slipKey, at }, { state: "pending" }, at);
+    this.ctx.printing.wake(slip.printerId);
+    return { ok: true, data: { slipKey, state: "pending", printerId: slip.printerId } };
+  }
+
+  async #reprint(slipKey: string | undefined, ticketId: string | undefined, meta: CommandMeta): Promise<Outcome> {
+    if ((slipKey === undefined) === (ticketId === undefined)) return refuse("BAD_REQUEST", "give exactly one of slipKey or ticketId");
+    const original = slipKey !== undefined ? this.#slip(slipKey) : this.ctx.prints.slipsOfTicket(ticketId!).find((s) => s.reprintNo === 0 && s.storeId === this.storeId);
+    if (!original) return refuse("NOT_FOUND", "no such slip or ticket", { slipKey, ticketId });
+    const base = original.reprintOf ? this.#slip(original.reprintOf) ?? original : original;
+    const printer = this.ctx.printing.routeFor(this.storeId, base.stationId);
+    if (!printer) return refuse("NOT_FOUND", "no printer for that station", { stationId: base.stationId });
+    const reprintNo = this.ctx.prints.nextReprintNo(base.slipKey);
+    const newKey = `${base.slipKey}:reprint:${reprintNo}`;
+    const at = this.#now();
+    await this.#commit(meta, "print.reprint", base, { kind: "reprint", slipKey: newKey, of: base, reprintNo, printerId: printer.id, at }, { reprintNo, slipKey: newKey }, at);
+    this.ctx.printing.wake(printer.id);
+    return { ok: true, data: { slipKey: newKey, reprintNo, printerId: printer.id } };
+  }
+
+  #slip(slipKey: string): SlipRow | undefined {
+    const slip = this.ctx.prints.slip(slipKey);
+    return slip?.storeId === this.storeId ? slip : undefined;
+  }
+
+  #now(): string {
+    return new Date(this.ctx.clock.nowMs()).toISOString();
+  }
+
+  #commit(meta: CommandMeta, action: string, slip: SlipRow, write: PrintWrite, after: unknown, at: string): Promise<void> {
+    const audit: AuditEntry = {
+      at, storeId: this.storeId, actorId: meta.principal.staffId, actorRole: meta.principal.role, action, entityType: "print_slip",
+      entityId: slip.slipKey, sessionId: null, before: { state: slip.state, attempts: slip.attempts, lastError: slip.lastError }, after, reason: null, cmdId: meta.cmdId,
+    };
+    return this.ctx.writer.submit({
+      context: { storeId: this.storeId, tableId: "", sessionId: "" },
+      baseVersion: 0,
+      events: [],
+      print: [write],
+      audit: [audit],
+      command: { cmdId: meta.cmdId, actorId: meta.principal.staffId, type: action, bodyHash: meta.bodyHash, reply: { cmdId: meta.cmdId, ok: true, data: after }, at },
+    });
+  }
+}
+
+function refuse(code: WireErrorCode, message: string, details?: unknown): Outcome {
+  return { ok: false, error: wireError(code, message, details) };
+}

@@ -1,0 +1,161 @@
+import { queryStatus } from "../../printers/index.ts";
+import type { KitchenReader, OutboxRow, PrintStore, SlipRow } from "../../storage/index.ts";
+import type { TicketPrintRequested } from "../../domain/index.ts";
+import type { AppConfig, StoreConfig } from "../config/index.ts";
+import type { Clock } from "../clock.ts";
+import type { Logger } from "../logger.ts";
+import type { OutboxSubscriber } from "../outbox-relay.ts";
+import { PrinterActor } from "./printer-actor.ts";
+import type { PrintNotice, PrinterHealth, ResolvedPrinter } from "./types.ts";
+
+export interface PrintServiceDeps {
+  readonly config: AppConfig;
+  readonly printers: readonly ResolvedPrinter[];
+  readonly prints: PrintStore;
+  readonly kitchen: KitchenReader;
+  readonly clock: Clock;
+  readonly log: Logger;
+  newId(): string;
+}
+
+/**
+ * Kitchen printing: takes print requests from the outbox (at least once; the slip key makes the
+ * second one a no-op), routes each station's slips to its printer (or its backup after repeated
+ * failures), runs one actor per printer and tells the floor, the admins and the KDS what happened.
+ */
+export class PrintService {
+  readonly #actors = new Map<string, PrinterActor>();
+  readonly #listeners = new Set<(notice: PrintNotice) => void>();
+  #healthTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly deps: PrintServiceDeps) {
+    for (const printer of deps.printers) {
+      const store = deps.config.stores.find((s) => s.id === printer.storeId)!;
+      this.#actors.set(printer.id, new PrinterActor(printer, {
+        store, prints: deps.prints, kitchen: deps.kitchen, printing: deps.config.printing, clock: deps.clock, log: deps.log,
+        newId: deps.newId,
+        onOutcome: (p, slip, outcome, error) => this.#outcome(p, slip, outcome, error),
+        onFailover: (p) => this.#failover(p),
+        printerName: (id) => this.#actors.get(id)?.printer.name ?? id,
+      }));
+    }
+  }
+
+  /** The outbox subscriber: a durable slip row per print request, then the printer's actor wakes. */
+  subscriber(): OutboxSubscriber {
+    return {
+      name: "printing",
+      topics: new Set(["TicketPrintRequested"]),
+      deliver: (row: OutboxRow) => {
+        const event = row.payload as TicketPrintRequested;
+        const printer = this.#route(row.storeId, event.stationId);
+        if (!printer) {
+          this.deps.log.warn(`printing: no printer for station ${event.stationId} of ${row.storeId}; slip ${event.slipKey} not queued`);
+          return;
+        }
+        this.deps.prints.enqueue({ slipKey: event.slipKey, storeId: row.storeId, ticketId: event.ticketId, stationId: event.stationId, printerId: printer.printer.id, at: event.at });
+        printer.wake();
+      },
+    };
+  }
+
+  start(): void {
+    const recovered = this.deps.prints.recoverInterrupted(new Date(this.deps.clock.nowMs()).toISOString());
+    if (recovered > 0) this.deps.log.warn(`printing: ${recovered} attempt(s) cut off by a stop; those slips will print again marked REPRINT`);
+    for (const actor of this.#actors.values()) actor.wake();
+    void this.checkHealth();
+    this.#healthTimer = setInterval(() => void this.checkHealth(), this.deps.config.printing.healthCheckEverySeconds * 1000);
+    this.#healthTimer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.#healthTimer) clearInterval(this.#healthTimer);
+    await Promise.all([...this.#actors.values()].map((a) => a.stop()));
+  }
+
+  onNotice(listener: (notice: PrintNotice) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  health(storeId: string): PrinterHealth[] {
+    return [...this.#actors.values()].filter((a) => a.printer.storeId === storeId).map((a) => ({ ...a.health, pending: this.deps.prints.pendingCount(a.printer.id) }));
+  }
+
+  printer(printerId: string): ResolvedPrinter | undefined {
+    return this.#actors.get(printerId)?.printer;
+  }
+
+  /** Where a new slip of this station goes: its printer, or the backup while that printer is failed over. */
+  routeFor(storeId: string, stationId: string): ResolvedPrinter | undefined {
+    return this.#route(storeId, stationId)?.printer;
+  }
+
+  wake(printerId: string): void {
+    this.#actors.get(printerId)?.wake();
+  }
+
+  /** Periodic and on demand: connect and ask DLE EOT, never while that printer is printing (§9.7). */
+  async checkHealth(): Promise<void> {
+    await Promise.all([...this.#actors.values()].map(async (actor) => {
+      if (actor.busy) return;
+      const result = await queryStatus({ host: actor.printer.host, port: actor.printer.port }, this.deps.config.printing.connectTimeoutMs);
+      const at = new Date(this.deps.clock.nowMs()).toISOString();
+      actor.health.checkedAt = at;
+      if (!("online" in result)) {
+        Object.assign(actor.health, { reachable: false, lastError: result.error });
+        return;
+      }
+      const healthy = result.online && !result.coverOpen && !result.paperOut;
+      Object.assign(actor.health, { reachable: true, status: result, lastError: healthy ? null : describe(result) });
+      if (healthy && actor.health.failedOverTo !== null) {
+        actor.health.failedOverTo = null;
+        actor.health.consecutiveFailures = 0;
+        this.#notify({ kind: "recovered", storeId: actor.printer.storeId, tableId: null, ticketId: null, slipKey: null, printerId: actor.printer.id, message: `${actor.printer.name} is back; new slips print there again`, at });
+      }
+    }));
+  }
+
+  #route(storeId: string, stationId: string): PrinterActor | undefined {
+    const primary = [...this.#actors.values()].find((a) => a.printer.storeId === storeId && a.printer.stationIds.includes(stationId));
+    const backup = primary?.health.failedOverTo ? this.#actors.get(primary.health.failedOverTo) : undefined;
+    return backup ?? primary;
+  }
+
+  #outcome(printer: ResolvedPrinter, slip: SlipRow, outcome: "printed" | "failed", error: string | null): void {
+    const tableId = this.deps.kitchen.ticketWithItems(slip.ticketId)?.ticket.table_id ?? null;
+    const message = outcome === "printed" ? `printed on ${printer.name}` : `could not print on ${printer.name}: ${error}`;
+    this.#notify({ kind: outcome === "printed" ? "printed" : "print_failed", storeId: printer.storeId, tableId, ticketId: slip.ticketId, slipKey: slip.slipKey, printerId: printer.id, message, at: new Date(this.deps.clock.nowMs()).toISOString() });
+  }
+
+  #failover(printer: ResolvedPrinter): void {
+    const backupId = printer.backupPrinterId!;
+    const at = new Date(this.deps.clock.nowMs()).toISOString();
+    const moved = this.deps.prints.moveToBackup(printer.id, backupId, at);
+    this.deps.log.warn(`printing: ${printer.id} failed over to ${backupId}; ${moved} slip(s) moved`);
+    this.#notify({ kind: "failover", storeId: printer.storeId, tableId: null, ticketId: null, slipKey: null, printerId: printer.id, message: `${printer.name} failed; slips go to ${this.#actors.get(backupId)?.printer.name ?? backupId}`, at });
+    this.#actors.get(backupId)?.wake();
+  }
+
+  #notify(notice: PrintNotice): void {
+    for (const listener of this.#listeners) listener(notice);
+  }
+}
+
+function describe(status: { online: boolean; coverOpen: boolean; paperOut: boolean }): string {
+  return [!status.online && "offline", status.coverOpen && "cover open", status.paperOut && "paper out"].filter(Boolean).join(", ");
+}
+
+/** The printers of every store, with the emulator standing in for stores that configured none. */
+export function resolvePrinters(config: AppConfig, emulator: { host: string; port: number } | undefined): ResolvedPrinter[] {
+  return config.stores.flatMap((store: StoreConfig) => {
+    if (store.printers.length === 0) {
+      if (!emulator) return [];
+      return [{ id: `${store.id}-emulator`, storeId: store.id, name: "프린터 에뮬레이터", host: emulator.host, port: emulator.port, stationIds: store.stations.map((s) => s.id), widthChars: 42, failoverAfterFailures: 3 }];
+    }
+    // Printer ids are unique per store; the actors and the print log key them store-wide.
+    return store.printers.map((p) => ({
+      ...p, storeId: store.id, id: `${store.id}.${p.id}`, backupPrinterId: p.backupPrinterId ? `${store.id}.${p.backupPrinterId}` : undefined,
+    }));
+  });
+}

@@ -1,0 +1,156 @@
+import { createHash } from "node:crypto";
+import { renderSlip, sendJob, type SendResult } from "../../printers/index.ts";
+import type { KitchenReader, PrintStore, SlipRow } from "../../storage/index.ts";
+import type { PrintingConfig, StoreConfig } from "../config/index.ts";
+import type { Clock } from "../clock.ts";
+import type { Logger } from "../logger.ts";
+import { slipFromTicket } from "./slip-data.ts";
+import type { PrinterHealth, ResolvedPrinter } from "./types.ts";
+
+export interface ActorDeps {
+  readonly store: StoreConfig;
+  readonly prints: PrintStore;
+  readonly kitchen: KitchenReader;
+  readonly printing: PrintingConfig;
+  readonly clock: Clock;
+  readonly log: Logger;
+  newId(): string;
+  /** A slip reached a final state, or a printer failed over. */
+  onOutcome(printer: ResolvedPrinter, slip: SlipRow, outcome: "printed" | "failed", error: string | null): void;
+  onFailover(printer: ResolvedPrinter): void;
+  printerName(printerId: string): string;
+}
+
+/**
+ * One actor per printer: prints its pending slips one at a time, in order (one TCP connection at a
+ * time, PRINTERS.md §9.7). Every attempt is a durable job row written before the first byte.
+ * A printer that is down only delays its own queue; retries back off up to the configured limit.
+ */
+export class PrinterActor {
+  readonly health: PrinterHealth;
+  #running = false;
+  #again = false;
+  #stopped = false;
+  #retryTimer: NodeJS.Timeout | undefined;
+  readonly #notBefore = new Map<string, number>();
+  #jobSeq = 0;
+
+  constructor(readonly printer: ResolvedPrinter, private readonly deps: ActorDeps) {
+    this.health = {
+      printerId: printer.id, storeId: printer.storeId, name: printer.name, address: `${printer.host}:${printer.port}`,
+      reachable: true, status: null, checkedAt: null, lastError: null, consecutiveFailures: 0, failedOverTo: null, pending: 0,
+    };
+  }
+
+  wake(): void {
+    if (this.#stopped) return;
+    if (this.#running) {
+      this.#again = true;
+      return;
+    }
+    void this.#drain();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#retryTimer) clearTimeout(this.#retryTimer);
+    while (this.#running) await new Promise((r) => setTimeout(r, 5));
+  }
+
+  get busy(): boolean {
+    return this.#running;
+  }
+
+  async #drain(): Promise<void> {
+    this.#running = true;
+    try {
+      do {
+        this.#again = false;
+        for (;;) {
+          if (this.#stopped) return;
+          const slip = this.deps.prints.nextPending(this.printer.id);
+          this.health.pending = this.deps.prints.pendingCount(this.printer.id);
+          if (!slip) break;
+          const waitMs = (this.#notBefore.get(slip.slipKey) ?? 0) - this.deps.clock.nowMs();
+          if (waitMs > 0) {
+            this.#scheduleWake(waitMs);
+            break;
+          }
+          await this.#attempt(slip);
+        }
+      } while (this.#again && !this.#stopped);
+    } catch (error) {
+      // A bug or a storage failure: log it and try again later rather than losing the queue.
+      this.deps.log.error(`printer ${this.printer.id}: drain failed`, error);
+      this.#scheduleWake(this.deps.printing.backoffMaxMs);
+    } finally {
+      this.#running = false;
+    }
+  }
+
+  #scheduleWake(delayMs: number): void {
+    if (this.#retryTimer) clearTimeout(this.#retryTimer);
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = undefined;
+      this.wake();
+    }, delayMs);
+    this.#retryTimer.unref();
+  }
+
+  async #attempt(slip: SlipRow): Promise<void> {
+    const now = () => new Date(this.deps.clock.nowMs()).toISOString();
+    const data = this.deps.kitchen.ticketWithItems(slip.ticketId);
+    if (!data) {
+      this.deps.prints.finishJob("", slip.slipKey, "not_sent", "ticket not found", "failed", false, now());
+      this.deps.onOutcome(this.printer, slip, "failed", "ticket not found");
+      return;
+    }
+    const attempt = slip.attempts + 1;
+    const content = slipFromTicket(this.deps.store, data.ticket, data.items, this.printer.widthChars);
+    // R-KRP-3: an explicit reprint, or any copy after an attempt that may have printed, carries the mark.
+    const marked = slip.reprintNo > 0 || slip.needsMark;
+    const reprintCount = slip.reprintNo > 0 ? slip.reprintNo : slip.needsMark ? Math.max(1, attempt - 1) : 0;
+    const backupFrom = slip.backupFrom ? this.deps.printerName(slip.backupFrom) : undefined;
+    const rendered = renderSlip({ ...content, reprintCount, ...(backupFrom ? { backupFrom } : {}) });
+    const payloadHash = createHash("sha256").update(renderSlip(content).bytes).digest("hex");
+    const jobId = this.deps.newId();
+    this.deps.prints.startJob({ jobId, slipKey: slip.slipKey, storeId: slip.storeId, printerId: this.printer.id, attempt, marked, payloadHash, requestedBy: "printer-actor", at: now() });
+    const result = await sendJob({ host: this.printer.host, port: this.printer.port }, rendered.bytes, {
+      jobTag: this.#jobTag(),
+      connectTimeoutMs: this.deps.printing.connectTimeoutMs,
+      completionTimeoutMs: this.deps.printing.completionTimeoutMs,
+    });
+    this.#record(slip, jobId, attempt, result, now());
+  }
+
+  #record(slip: SlipRow, jobId: string, attempt: number, result: SendResult, at: string): void {
+    this.health.checkedAt = at;
+    this.health.status = result.status ?? this.health.status;
+    if (result.outcome === "confirmed") {
+      this.deps.prints.finishJob(jobId, slip.slipKey, "confirmed", null, "printed", false, at);
+      this.#notBefore.delete(slip.slipKey);
+      Object.assign(this.health, { reachable: true, lastError: null, consecutiveFailures: 0 });
+      this.deps.onOutcome(this.printer, slip, "printed", null);
+      return;
+    }
+    const error = result.error ?? result.outcome;
+    const unknown = result.outcome === "unknown";
+    const gaveUp = attempt >= this.deps.printing.attemptsMax;
+    this.deps.prints.finishJob(jobId, slip.slipKey, unknown ? "unknown" : "not_sent", error, gaveUp ? "failed" : "pending", unknown, at);
+    Object.assign(this.health, { reachable: result.outcome === "unknown", lastError: error, consecutiveFailures: this.health.consecutiveFailures + 1 });
+    const delayMs = Math.min(this.deps.printing.backoffMaxMs, this.deps.printing.backoffBaseMs * 2 ** Math.min(attempt - 1, 16));
+    this.#notBefore.set(slip.slipKey, this.deps.clock.nowMs() + delayMs);
+    this.deps.log.warn(`printer ${this.printer.id}: slip ${slip.slipKey} attempt ${attempt} ${result.outcome} (${error})${gaveUp ? "; gave up" : ""}`);
+    if (gaveUp) this.deps.onOutcome(this.printer, slip, "failed", error);
+    if (this.printer.backupPrinterId && this.health.failedOverTo === null && this.health.consecutiveFailures >= this.printer.failoverAfterFailures) {
+      this.health.failedOverTo = this.printer.backupPrinterId;
+      this.deps.onFailover(this.printer);
+    }
+  }
+
+  /** 4 printable chars for GS ( H, unique among this printer's recent jobs. */
+  #jobTag(): string {
+    this.#jobSeq = (this.#jobSeq + 1) % 36 ** 4;
+    return this.#jobSeq.toString(36).padStart(4, "0");
+  }
+}

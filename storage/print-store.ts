@@ -1,0 +1,121 @@
+import type { Storage } from "./database.ts";
+
+export interface SlipRow {
+  slipKey: string; storeId: string; ticketId: string; stationId: string; printerId: string; backupFrom: string | null;
+  reprintNo: number; reprintOf: string | null; state: "pending" | "printed" | "failed"; needsMark: boolean; attempts: number;
+  payloadHash: string | null; lastError: string | null; createdAt: string; updatedAt: string; printedAt: string | null;
+}
+
+export interface JobRow {
+  jobId: string; slipKey: string; storeId: string; printerId: string; attempt: number; marked: boolean; payloadHash: string;
+  state: "sending" | "confirmed" | "not_sent" | "unknown"; error: string | null; requestedBy: string; createdAt: string; finishedAt: string | null;
+}
+
+/** Slip changes an admin command makes, written in the same transaction as its audit row. */
+export type PrintWrite =
+  | { readonly kind: "retry"; readonly slipKey: string; readonly at: string }
+  | { readonly kind: "reprint"; readonly slipKey: string; readonly of: SlipRow; readonly reprintNo: number; readonly printerId: string; readonly at: string };
+
+const slipColumns = `slip_key as slipKey, store_id as storeId, ticket_id as ticketId, station_id as stationId, printer_id as printerId,
+  backup_from as backupFrom, reprint_no as reprintNo, reprint_of as reprintOf, state, needs_mark as needsMark, attempts,
+  payload_hash as payloadHash, last_error as lastError, created_at as createdAt, updated_at as updatedAt, printed_at as printedAt`;
+const jobColumns = `job_id as jobId, slip_key as slipKey, store_id as storeId, printer_id as printerId, attempt, marked, payload_hash as payloadHash,
+  state, error, requested_by as requestedBy, created_at as createdAt, finished_at as finishedAt`;
+
+function slip(row: unknown): SlipRow | undefined {
+  if (!row) return undefined;
+  const r = row as Omit<SlipRow, "needsMark"> & { needsMark: number };
+  return { ...r, needsMark: r.needsMark === 1 };
+}
+
+/** All SQL of kitchen printing. Each call is its own durable transaction unless noted. */
+export function createPrintStore(storage: Storage) {
+  const db = storage.sqlite;
+  const insertSlip = db.prepare(
+    `insert into print_slips (slip_key, store_id, ticket_id, station_id, printer_id, backup_from, reprint_no, reprint_of, state, needs_mark, created_at, updated_at)
+     values (@slipKey, @storeId, @ticketId, @stationId, @printerId, @backupFrom, @reprintNo, @reprintOf, 'pending', @needsMark, @at, @at)
+     on conflict (slip_key) do nothing`,
+  );
+  const getSlip = db.prepare(`select ${slipColumns} from print_slips where slip_key = ?`);
+  const next = db.prepare(`select ${slipColumns} from print_slips where printer_id = ? and state = 'pending' order by created_at, slip_key limit 1`);
+  const pendingCount = db.prepare("select count(*) from print_slips where printer_id = ? and state = 'pending'").pluck();
+  const insertJob = db.prepare(
+    `insert into print_jobs (job_id, slip_key, store_id, printer_id, attempt, marked, payload_hash, state, requested_by, created_at)
+     values (@jobId, @slipKey, @storeId, @printerId, @attempt, @marked, @payloadHash, 'sending', @requestedBy, @at)`,
+  );
+  const slipAttempt = db.prepare("update print_slips set attempts = @attempt, payload_hash = coalesce(payload_hash, @payloadHash), updated_at = @at where slip_key = @slipKey");
+  const finishJob = db.prepare("update print_jobs set state = @state, error = @error, finished_at = @at where job_id = @jobId and state = 'sending'");
+  const updateSlip = db.prepare(
+    `update print_slips set state = @state, needs_mark = max(needs_mark, @needsMark), last_error = @error, updated_at = @at,
+       printed_at = case when @state = 'printed' then @at else printed_at end where slip_key = @slipKey`,
+  );
+  const interrupted = db.prepare("select job_id as jobId, slip_key as slipKey from print_jobs where state = 'sending'");
+  const moveToBackup = db.prepare(
+    "update print_slips set printer_id = @to, backup_from = coalesce(backup_from, @from), updated_at = @at where printer_id = @from and state = 'pending'",
+  );
+  const slipsOfTicket = db.prepare(`select ${slipColumns} from print_slips where ticket_id = ? order by created_at, reprint_no`);
+  const jobsOfSlip = db.prepare(`select ${jobColumns} from print_jobs where slip_key = ? order by created_at`);
+  const recent = db.prepare(`select ${jobColumns} from print_jobs where store_id = ? order by created_at desc, job_id desc limit ?`);
+  const failed = db.prepare(`select ${slipColumns} from print_slips where store_id = ? and state = 'failed' order by updated_at desc limit ?`);
+  const maxReprint = db.prepare("select coalesce(max(reprint_no), 0) from print_slips where slip_key = ? or reprint_of = ?").pluck();
+
+  const finish = db.transaction((jobId: string, slipKey: string, outcome: JobRow["state"], error: string | null, slipState: SlipRow["state"], needsMark: boolean, at: string) => {
+    finishJob.run({ jobId, state: outcome, error, at });
+    updateSlip.run({ slipKey, state: slipState, needsMark: needsMark ? 1 : 0, error, at });
+  });
+  const recover = db.transaction((at: string) => {
+    const rows = interrupted.all() as { jobId: string; slipKey: string }[];
+    for (const row of rows) {
+      finishJob.run({ jobId: row.jobId, state: "unknown", error: "process stopped while sending", at });
+      updateSlip.run({ slipKey: row.slipKey, state: getSlipState(row.slipKey), needsMark: 1, error: "process stopped while sending", at });
+    }
+    return rows.length;
+  });
+  const startJob = db.transaction((job: Omit<JobRow, "state" | "error" | "finishedAt" | "createdAt" | "marked"> & { marked: boolean; at: string }) => {
+    insertJob.run({ ...job, marked: job.marked ? 1 : 0 });
+    slipAttempt.run({ attempt: job.attempt, payloadHash: job.payloadHash, at: job.at, slipKey: job.slipKey });
+  });
+
+  function getSlipState(slipKey: string): SlipRow["state"] {
+    const current = slip(getSlip.get(slipKey));
+    return current?.state === "printed" ? "printed" : "pending";
+  }
+
+  return {
+    /** Idempotent by slip key (R-KRP-3): a second request for the same slip is ignored. */
+    enqueue(row: { slipKey: string; storeId: string; ticketId: string; stationId: string; printerId: string; at: string }): boolean {
+      return insertSlip.run({ ...row, backupFrom: null, reprintNo: 0, reprintOf: null, needsMark: 0 }).changes === 1;
+    },
+    slip: (slipKey: string) => slip(getSlip.get(slipKey)),
+    nextPending: (printerId: string) => slip(next.get(printerId)),
+    pendingCount: (printerId: string) => pendingCount.get(printerId) as number,
+    /** Durable before the first byte is sent: a crash after this leaves evidence of the attempt. */
+    startJob,
+    finishJob(jobId: string, slipKey: string, outcome: JobRow["state"], error: string | null, slipState: SlipRow["state"], needsMark: boolean, at: string): void {
+      finish(jobId, slipKey, outcome, error, slipState, needsMark, at);
+    },
+    /** Start-up: attempts cut off by a crash have an unknown outcome; their next copy is marked. */
+    recoverInterrupted: (at: string) => recover(at),
+    moveToBackup: (from: string, to: string, at: string) => moveToBackup.run({ from, to, at }).changes,
+    slipsOfTicket: (ticketId: string) => (slipsOfTicket.all(ticketId) as unknown[]).map((r) => slip(r)!),
+    jobsOfSlip: (slipKey: string) => (jobsOfSlip.all(slipKey) as (Omit<JobRow, "marked"> & { marked: number })[]).map((j) => ({ ...j, marked: j.marked === 1 })),
+    recentJobs: (storeId: string, limit: number) => (recent.all(storeId, limit) as (Omit<JobRow, "marked"> & { marked: number })[]).map((j) => ({ ...j, marked: j.marked === 1 })),
+    failedSlips: (storeId: string, limit: number) => (failed.all(storeId, limit) as unknown[]).map((r) => slip(r)!),
+    nextReprintNo: (slipKey: string) => (maxReprint.get(slipKey, slipKey) as number) + 1,
+    /** Runs inside a CommitWriter unit (same transaction as the audit row). */
+    applyWrite(write: PrintWrite): void {
+      if (write.kind === "retry") {
+        const changed = db.prepare("update print_slips set state = 'pending', attempts = 0, last_error = null, updated_at = ? where slip_key = ? and state = 'failed'").run(write.at, write.slipKey);
+        if (changed.changes !== 1) throw new Error(`slip ${write.slipKey} is not failed`);
+        return;
+      }
+      const inserted = insertSlip.run({
+        slipKey: write.slipKey, storeId: write.of.storeId, ticketId: write.of.ticketId, stationId: write.of.stationId, printerId: write.printerId,
+        backupFrom: null, reprintNo: write.reprintNo, reprintOf: write.of.reprintOf ?? write.of.slipKey, needsMark: 1, at: write.at,
+      });
+      if (inserted.changes !== 1) throw new Error(`UNIQUE constraint failed: print_slips reprint ${write.slipKey}`);
+    },
+  };
+}
+
+export type PrintStore = ReturnType<typeof createPrintStore>;
