@@ -5,7 +5,7 @@ import { RedisDriver } from "@colyseus/redis-driver";
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { CommitWriter, createKitchenReader, createOutboxStore, createPrintStore, createSessionReader, createStockReader, openStorage, type Storage } from "../storage/index.ts";
-import { PrinterEmulator } from "../printers/index.ts";
+import { PrinterEmulator, sanitizeForPrinter } from "../printers/index.ts";
 import { AdminRoom } from "../rooms/admin/admin-room.ts";
 import { PrintService, resolvePrinters } from "./printing/print-service.ts";
 import type { RoomContext } from "../rooms/context.ts";
@@ -65,6 +65,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   for (const subscriber of options.subscribers ?? []) relay.add(subscriber);
   const tokens = new TokenService(loadAuthSecret(dataDir, options.authSecret), options.tokenTtlSeconds);
   const stores = storeViews(options.config);
+  warnUnprintable(options.config, options.log);
   // The kitchen board is rebuilt from SQLite, then follows the outbox from exactly that point.
   const board = new KitchenBoard(createKitchenReader(storage));
   board.load();
@@ -137,4 +138,16 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   relay.start();
   kitchenStatus.start();
   return { server, ctx, relay, databaseFile, tokens, printing, emulator, stop };
+}
+
+/** Names the kitchen printers cannot print (outside KS X 1001) would come out as "?": say so at start. */
+function warnUnprintable(config: AppConfig, log: Logger): void {
+  for (const store of config.stores) {
+    const names = [store.name, ...store.tables.map((t) => t.name), ...store.stations.map((s) => s.name),
+      ...store.menuItems.flatMap((m) => [m.name, ...m.optionGroups.flatMap((g) => g.choices.map((c) => c.name))])];
+    for (const name of names) {
+      const { replaced } = sanitizeForPrinter(name);
+      if (replaced.length > 0) log.warn(`config: "${name}" in store ${store.id} has characters a KS X 1001 printer cannot print (${replaced.join(" ")}); they print as "?"`);
+    }
+  }
 }

@@ -27,7 +27,7 @@ export function installRoutes(app: Application, deps: RouteDeps): void {
   app.post("/api/auth/login", loginHandler(deps.config, deps.tokens, deps.ctx.clock));
 
   app.get("/api/health", (_req, res) => {
-    res.json({ ok: true, data: { uptimeMs: deps.ctx.clock.nowMs() - deps.startedAtMs, database: deps.ctx.storage.file, outbox: deps.relay.status() } });
+    res.json({ ok: true, data: { uptimeMs: deps.ctx.clock.nowMs() - deps.startedAtMs, outbox: deps.relay.status() } });
   });
 
   app.get("/api/stores/:storeId/menu", requireRole(deps, ["staff", "admin", "kitchen"]), (req, res) => {
@@ -90,11 +90,17 @@ export function installRoutes(app: Application, deps: RouteDeps): void {
     res.json({ ok: true, data });
   });
 
+  app.use("/api", (_req: Request, res: Response) => {
+    res.status(404).json({ ok: false, error: { code: "NOT_FOUND", message: "no such route" } });
+  });
+
   // Malformed JSON or an oversized body gets the same typed error shape as everything else.
   app.use("/api", (error: { type?: string; status?: number }, _req: Request, res: Response, next: NextFunction) => {
     if (!error) return next();
-    const tooLarge = error.type === "entity.too.large";
-    res.status(tooLarge ? 413 : 400).json({ ok: false, error: { code: tooLarge ? "PAYLOAD_TOO_LARGE" : "BAD_REQUEST", message: tooLarge ? "body too large" : "malformed JSON" } });
+    if (error.type === "entity.too.large") return void res.status(413).json({ ok: false, error: { code: "PAYLOAD_TOO_LARGE", message: "body too large" } });
+    if (error.type === "entity.parse.failed") return void res.status(400).json({ ok: false, error: { code: "BAD_REQUEST", message: "malformed JSON" } });
+    deps.ctx.log.error("http route failed", error);
+    res.status(500).json({ ok: false, error: { code: "INTERNAL", message: "request failed" } });
   });
 }
 

@@ -36,8 +36,10 @@ export function loginHandler(config: AppConfig, tokens: TokenService, clock: Clo
     }
     const staff = findStore(config, storeId)?.staff.find((s) => s.id === staffId);
     if (!staff || !verifyPin(pin, staff.pinHash)) {
-      const count = (record?.count ?? 0) + 1;
-      if (failures.size >= loginLimits.trackedStaffMax) failures.clear();
+      // After a lockout has run out the count starts again, so one more typo does not relock at once.
+      const count = (record && record.lockedUntilMs === 0 ? record.count : 0) + 1;
+      // Evict the oldest entry, never all: flooding fake ids must not lift real lockouts.
+      if (failures.size >= loginLimits.trackedStaffMax) failures.delete(failures.keys().next().value!);
       failures.set(key, { count, lockedUntilMs: count >= loginLimits.failuresBeforeLockout ? nowMs + loginLimits.lockoutMs : 0 });
       res.status(401).json({ ok: false, error: { code: "UNAUTHORIZED", message: "unknown staff or wrong PIN" } });
       return;
