@@ -29,7 +29,7 @@ export interface PipelineSpec<C extends { type: string; cmdId: string }> {
   /** Replies of persisted commands are looked up in the database after a restart. */
   lookupPersisted(type: C["type"], cmdId: string): ProcessedCommand | undefined;
   execute(command: C, meta: CommandMeta): Promise<Outcome> | Outcome;
-  /** A broken invariant (AssertionError): the room logs and disposes; the next join rebuilds from SQLite. */
+  /** A broken invariant (AssertionError): the room logs and disposes its clients, who rejoin. */
   onBug(error: Error): void;
 }
 

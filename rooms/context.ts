@@ -1,5 +1,5 @@
 import type { Menu } from "../domain/index.ts";
-import type { CommitWriter, PrintStore, SessionReader, Storage } from "../storage/index.ts";
+import type { PrintStore, SessionReader, Storage, Writer } from "../storage/index.ts";
 import type { PrintNotice, PrinterHealth, ResolvedPrinter } from "../server/printing/types.ts";
 import type { StockBook } from "./stock.ts";
 import type { SessionRegistry } from "./table/session-registry.ts";
@@ -38,7 +38,7 @@ export interface StoreView {
 export interface RoomContext {
   readonly stores: ReadonlyMap<string, StoreView>;
   readonly storage: Storage;
-  readonly writer: CommitWriter;
+  readonly writer: Writer;
   readonly reader: SessionReader;
   readonly stock: StockBook;
   readonly sessions: SessionRegistry;

@@ -4,7 +4,7 @@ import { RedisPresence } from "@colyseus/redis-presence";
 import { RedisDriver } from "@colyseus/redis-driver";
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { CommitWriter, createKitchenReader, createOutboxStore, createPrintStore, createSessionReader, createStockReader, openStorage, type Storage } from "../storage/index.ts";
+import { CommitWriter, ThreadedWriter, type Writer, createKitchenReader, createOutboxStore, createPrintStore, createSessionReader, createStockReader, openStorage, type Storage } from "../storage/index.ts";
 import { PrinterEmulator, sanitizeForPrinter } from "../printers/index.ts";
 import { AdminRoom } from "../rooms/admin/admin-room.ts";
 import { PrintService, resolvePrinters } from "./printing/print-service.ts";
@@ -23,6 +23,8 @@ import { installRoutes } from "./http-routes.ts";
 import type { Logger } from "./logger.ts";
 import { OutboxRelay, type OutboxSubscriber } from "./outbox-relay.ts";
 import { storeViews } from "./stores.ts";
+import { Lease } from "./lease.ts";
+import { hostname } from "node:os";
 
 export interface AppOptions {
   readonly port: number;
@@ -37,6 +39,8 @@ export interface AppOptions {
   readonly redisUrl?: string | undefined;
   readonly publicAddress?: string | undefined;
   readonly subscribers?: readonly OutboxSubscriber[];
+  /** Keep the storage writer on the main thread (debugging, profiling). */
+  readonly inlineWriter?: boolean;
   /** Port of the built-in printer emulator (used by stores that configure no printer); 0 = any free port. */
   readonly emulatorPort?: number;
 }
@@ -59,8 +63,10 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   mkdirSync(dataDir, { recursive: true });
   const databaseFile = join(dataDir, "table-session.sqlite");
   const storage: Storage = await openStorage(databaseFile);
-  const writer = new CommitWriter(storage);
-  const relay = new OutboxRelay(createOutboxStore(storage), options.clock, options.log);
+  // The writer runs on its own thread by default; STORAGE_WRITER=inline keeps it on this one.
+  const writer: Writer = options.inlineWriter ? new CommitWriter(storage) : await ThreadedWriter.start(databaseFile);
+  const relay = new OutboxRelay(createOutboxStore(storage), options.clock, options.log, (subscriber, lastId, at) =>
+    writer.submitSystem([{ kind: "cursor", subscriber, lastId, at }]));
   writer.onCommitted(() => relay.wake());
   for (const subscriber of options.subscribers ?? []) relay.add(subscriber);
   const tokens = new TokenService(loadAuthSecret(dataDir, options.authSecret), options.tokenTtlSeconds);
@@ -79,6 +85,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     config: options.config,
     printers: resolvePrinters(options.config, emulatorPort !== undefined ? { host: "127.0.0.1", port: emulatorPort } : undefined),
     prints,
+    writer,
     kitchen: kitchenReader,
     clock: options.clock,
     log: options.log,
@@ -87,9 +94,14 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   printing.onNotice((notice) => {
     if (notice.ticketId && (notice.kind === "printed" || notice.kind === "print_failed")) board.setPrintStatus(notice.ticketId, notice.kind === "printed" ? "printed" : "failed");
   });
-  // Interrupted attempts are settled (marked for REPRINT) before any actor or delivery runs.
-  printing.start();
-  relay.add(printing.subscriber());
+  writer.setSlipRouter((storeId, stationId) => printing.routeFor(storeId, stationId)?.id);
+  // One process drives the printers. The holder id is host:port, so a restarted process takes its
+  // own lease back at once. Interrupted attempts are settled (marked REPRINT) before any actor runs.
+  const printingLease = new Lease("printing", `${hostname()}:${options.port}`, writer, storage, options.clock, options.log);
+  await printingLease.start(async () => {
+    await printing.start();
+    relay.add(printing.subscriber());
+  });
   const kitchenStatus = new KitchenStatus(options.clock, (storeId) => stores.get(storeId)?.stationIds ?? []);
   const ctx: RoomContext = {
     stores,
@@ -129,9 +141,11 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     stopped = true;
     await server.gracefullyShutdown(false);
     kitchenStatus.stop();
+    printingLease.stop();
     await relay.stop();
     await printing.stop();
     await emulator?.stop();
+    await writer.close();
     await storage.close();
   };
   await server.listen(options.port, options.host);

@@ -22,7 +22,8 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const port = Number(process.env.PORT ?? 2567);
+  const port = portFrom("PORT", 2567);
+  const emulatorPort = portFrom("PRINTER_EMULATOR_PORT", 0);
   const host = process.env.HOST ?? "0.0.0.0";
   const dataDir = resolve(process.env.DATA_DIR ?? "data");
   const app = await startApp({
@@ -36,7 +37,8 @@ async function main(): Promise<void> {
     tokenTtlSeconds: Number(process.env.TOKEN_TTL_SECONDS ?? 12 * 3600),
     redisUrl: process.env.REDIS_URL,
     publicAddress: process.env.PUBLIC_ADDRESS,
-    emulatorPort: Number(process.env.PRINTER_EMULATOR_PORT ?? 0),
+    emulatorPort,
+    inlineWriter: process.env.STORAGE_WRITER === "inline",
     subscribers: process.env.OUTBOX_JSONL ? [jsonlSubscriber(process.env.OUTBOX_JSONL)] : [],
   });
   const stores = loaded.config.stores.map((s) => `${s.id} (${s.name}, ${s.tables.length} tables)`).join(", ");
@@ -55,6 +57,18 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", () => shutdown("SIGINT"));
   process.on("SIGTERM", () => shutdown("SIGTERM"));
+}
+
+/** A port from the environment, or the default; a bad value stops the start with its name. */
+function portFrom(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    console.error(`${name} must be a port number (0-65535), got ${JSON.stringify(raw)}`);
+    process.exit(2);
+  }
+  return port;
 }
 
 main().catch((error) => {

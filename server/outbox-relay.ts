@@ -50,6 +50,8 @@ export class OutboxRelay {
     private readonly store: OutboxStore,
     private readonly clock: Clock,
     private readonly log: Logger,
+    /** Persists a cursor; defaults to a direct write (tests). The server routes it through the writer thread. */
+    private readonly persistCursor: (subscriber: string, lastId: number, at: string) => Promise<void> | void = (s, id, at) => store.markDelivered(s, id, at),
   ) {}
 
   add(subscriber: OutboxSubscriber): void {
@@ -95,6 +97,8 @@ export class OutboxRelay {
             lane.deliveredId = row.id;
           }
           this.#saveCursor(lane, false);
+          // Let the rooms run between pages: a long backlog must not stall every terminal.
+          await new Promise((resolve) => setImmediate(resolve));
           page = this.store.page(lane.deliveredId, storageLimits.outboxPageSize);
         }
       } while (lane.again && !this.#stopped);
@@ -123,7 +127,9 @@ export class OutboxRelay {
     if (lane.deliveredId === lane.savedId || lane.subscriber.startAfterId !== undefined) return;
     const nowMs = this.clock.nowMs();
     if (!force && nowMs - lane.savedAtMs < relayLimits.cursorSaveEveryMs) return;
-    this.store.markDelivered(lane.subscriber.name, lane.deliveredId, isoAt(this.clock));
+    const result = this.persistCursor(lane.subscriber.name, lane.deliveredId, isoAt(this.clock));
+    // A lost cursor save only means redelivery after a restart (at least once), never loss.
+    if (result instanceof Promise) result.catch((error: unknown) => this.log.warn(`outbox: cursor of ${lane.subscriber.name} not saved: ${String(error)}`));
     lane.savedId = lane.deliveredId;
     lane.savedAtMs = nowMs;
   }

@@ -23,6 +23,8 @@ export interface CommitUnit {
   readonly stock?: readonly StockWrite[];
   /** Admin print commands (retry, reprint), in the same transaction as their audit row. */
   readonly print?: readonly PrintWrite[];
+  /** Printer of each station for this unit's print requests (set by the submitter's router). */
+  readonly slipPrinters?: Readonly<Record<string, string>>;
   readonly audit: readonly AuditEntry[];
   readonly command: {
     readonly cmdId: string;
@@ -34,8 +36,28 @@ export interface CommitUnit {
   };
 }
 
+/** Bookkeeping of the system itself that no client command owns: printing, relay cursors, start-up recovery. */
+export type SystemWrite =
+  | PrintWrite
+  | { readonly kind: "cursor"; readonly subscriber: string; readonly lastId: number; readonly at: string }
+  | { readonly kind: "recoverPrintJobs"; readonly at: string }
+  /** Take or renew a lease if it is free, expired or already ours. */
+  | { readonly kind: "lease"; readonly name: string; readonly holder: string; readonly nowMs: number; readonly ttlMs: number };
+
+/** What every writer offers: the in-thread CommitWriter and the worker-thread proxy alike. */
+export interface Writer {
+  readonly stats: WriterStats;
+  submit(unit: CommitUnit): Promise<void>;
+  submitSystem(writes: readonly SystemWrite[]): Promise<void>;
+  onCommitted(listener: () => void): void;
+  setSlipRouter(route: (storeId: string, stationId: string) => string | undefined): void;
+  close(): Promise<void>;
+}
+
+export type Work = { readonly unit: CommitUnit; readonly system?: undefined } | { readonly unit?: undefined; readonly system: readonly SystemWrite[] };
+
 interface Pending {
-  readonly unit: CommitUnit;
+  readonly work: Work;
   readonly resolve: () => void;
   readonly reject: (error: unknown) => void;
 }
@@ -51,12 +73,13 @@ export interface WriterStats {
  * transaction (one fsync), each inside its own savepoint so one bad unit fails alone.
  * Submitters are resolved only after COMMIT returns, i.e. after the data is on disk.
  */
-export class CommitWriter {
+export class CommitWriter implements Writer {
   readonly stats: WriterStats = { commits: 0, units: 0, unitsPerCommitMax: 0 };
   readonly #storage: Storage;
   readonly #pending: Pending[] = [];
   readonly #listeners: (() => void)[] = [];
   #scheduled = false;
+  #routeSlip: ((storeId: string, stationId: string) => string | undefined) | undefined;
   readonly #writeUnit;
   readonly #commit;
 
@@ -80,7 +103,7 @@ export class CommitWriter {
         const payload = JSON.stringify(event);
         insertEvent({ session_id: ctx.sessionId, seq, type: event.type, v: event.v, payload, at: event.at, actor_id: event.actor.id, cmd_id: command.cmdId });
         insertOutbox({ event_id: `${ctx.sessionId}:${seq}`, store_id: ctx.storeId, session_id: ctx.sessionId, topic: event.type, payload, created_at: event.at });
-        projector.project(event, ctx, command.cmdId);
+        projector.project(event, ctx, command.cmdId, (stationId) => unit.slipPrinters?.[stationId] ?? this.#routeSlip?.(ctx.storeId, stationId));
       });
       if (unit.events.length > 0) {
         if (!unit.snapshot) throw new Error("a unit with events needs a session snapshot");
@@ -97,11 +120,29 @@ export class CommitWriter {
       }
       return prev;
     });
+    const saveCursor = storage.sqlite.prepare(
+      `insert into outbox_cursors (subscriber, last_id, updated_at) values (?, ?, ?)
+       on conflict (subscriber) do update set last_id = max(last_id, excluded.last_id), updated_at = excluded.updated_at`,
+    );
+    const lease = storage.sqlite.prepare(
+      `insert into leases (name, holder, expires_at_ms) values (@name, @holder, @expires)
+       on conflict (name) do update set holder = excluded.holder, expires_at_ms = excluded.expires_at_ms
+       where leases.holder = excluded.holder or leases.expires_at_ms < @now`,
+    );
+    const writeSystem = storage.sqlite.transaction((writes: readonly SystemWrite[]) => {
+      for (const write of writes) {
+        if (write.kind === "cursor") saveCursor.run(write.subscriber, write.lastId, write.at);
+        else if (write.kind === "lease") lease.run({ name: write.name, holder: write.holder, expires: write.nowMs + write.ttlMs, now: write.nowMs });
+        else if (write.kind === "recoverPrintJobs") print.recoverInterrupted(write.at);
+        else print.applyWrite(write);
+      }
+    });
     this.#commit = storage.sqlite.transaction((batch: Pending[]): (unknown | undefined)[] => {
       let prev = lastAuditHash(storage.sqlite);
-      return batch.map(({ unit }) => {
+      return batch.map(({ work }) => {
         try {
-          prev = this.#writeUnit(unit, prev);
+          if (work.unit) prev = this.#writeUnit(work.unit, prev);
+          else writeSystem(work.system);
           return undefined;
         } catch (error) {
           return error ?? new Error("unit failed");
@@ -112,13 +153,37 @@ export class CommitWriter {
 
   /** Resolves once the unit is durable; rejects with the unit's own error if it could not be written. */
   submit(unit: CommitUnit): Promise<void> {
+    return this.#enqueue({ unit });
+  }
+
+  /** System bookkeeping (print slips and attempts, relay cursors), durable once this resolves. */
+  submitSystem(writes: readonly SystemWrite[]): Promise<void> {
+    return this.#enqueue({ system: writes });
+  }
+
+  /** Same as submit/submitSystem, for the worker thread that receives Work as data. */
+  submitWork(work: Work): Promise<void> {
+    return this.#enqueue(work);
+  }
+
+  async close(): Promise<void> {}
+
+  #enqueue(work: Work): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.#pending.push({ unit, resolve, reject });
+      this.#pending.push({ work, resolve, reject });
       if (!this.#scheduled) {
         this.#scheduled = true;
         setImmediate(() => this.#flush());
       }
     });
+  }
+
+  /**
+   * Where a station's slips print: with a router set, a confirm writes its print slips in its own
+   * transaction, so a durable confirm is also a durable print request.
+   */
+  setSlipRouter(route: (storeId: string, stationId: string) => string | undefined): void {
+    this.#routeSlip = route;
   }
 
   /** Called after every durable commit (the outbox relay wakes up on it). */

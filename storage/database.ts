@@ -4,6 +4,7 @@ import { Migrator, type Migration } from "kysely/migration";
 import * as foundation from "./migrations/2026_11_26_0001_foundation.ts";
 import * as kitchen from "./migrations/2026_11_26_0002_kitchen.ts";
 import * as printing from "./migrations/2026_11_26_0003_printing.ts";
+import * as leases from "./migrations/2026_11_26_0004_leases.ts";
 
 export type Sqlite = Database.Database;
 
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   "2026_11_26_0001_foundation": foundation,
   "2026_11_26_0002_kitchen": kitchen,
   "2026_11_26_0003_printing": printing,
+  "2026_11_26_0004_leases": leases,
 };
 
 export interface Storage {
@@ -32,6 +34,8 @@ export async function openStorage(file: string): Promise<Storage> {
   sqlite.pragma("synchronous = FULL");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
+  // Checkpoint in bigger, rarer steps: under load most pages are rewritten many times between checkpoints.
+  sqlite.pragma("wal_autocheckpoint = 8000");
   const kysely = new Kysely<any>({ dialect: new SqliteDialect({ database: sqlite }) });
   const migrator = new Migrator({ db: kysely, provider: { getMigrations: async () => migrations } });
   const { error, results } = await migrator.migrateToLatest();

@@ -26,14 +26,16 @@ export function createKitchenReader(storage: Storage) {
   const item = storage.sqlite.prepare("select * from order_items where item_id = ?");
   const tableOf = storage.sqlite.prepare("select table_id from sessions where session_id = ?").pluck();
   const head = storage.sqlite.prepare("select coalesce(max(id), 0) from outbox").pluck();
+  const printStates = storage.sqlite.prepare("select ticket_id as ticketId, state from print_slips where reprint_no = 0 and state != 'pending'");
   const snapshot = storage.sqlite.transaction(() => ({
     tickets: tickets.all() as TicketRow[],
     items: items.all() as ItemRow[],
+    printStates: printStates.all() as { ticketId: string; state: "printed" | "failed" }[],
     outboxHead: head.get() as number,
   }));
   return {
     /** Read in one transaction, so the head matches exactly what the rows contain. */
-    snapshot(): { tickets: TicketRow[]; items: ItemRow[]; outboxHead: number } {
+    snapshot(): { tickets: TicketRow[]; items: ItemRow[]; printStates: { ticketId: string; state: "printed" | "failed" }[]; outboxHead: number } {
       return snapshot.deferred();
     },
     /** A ticket with its items in ticket order, whatever the session's state (a reprint may come late). */

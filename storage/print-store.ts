@@ -11,10 +11,29 @@ export interface JobRow {
   state: "sending" | "confirmed" | "not_sent" | "unknown"; error: string | null; requestedBy: string; createdAt: string; finishedAt: string | null;
 }
 
-/** Slip changes an admin command makes, written in the same transaction as its audit row. */
+export interface NewSlip {
+  readonly slipKey: string; readonly storeId: string; readonly ticketId: string; readonly stationId: string; readonly printerId: string; readonly at: string;
+}
+
+export interface NewJob {
+  readonly jobId: string; readonly slipKey: string; readonly storeId: string; readonly printerId: string; readonly attempt: number;
+  readonly marked: boolean; readonly payloadHash: string; readonly requestedBy: string; readonly at: string;
+}
+
+/**
+ * Print bookkeeping, written through the CommitWriter so it shares group commits (and fsyncs)
+ * with everything else instead of blocking the event loop once per slip.
+ */
 export type PrintWrite =
-  | { readonly kind: "retry"; readonly slipKey: string; readonly at: string }
-  | { readonly kind: "reprint"; readonly slipKey: string; readonly of: SlipRow; readonly reprintNo: number; readonly printerId: string; readonly at: string };
+  | { readonly kind: "retry"; readonly slipKey: string; readonly printerId: string; readonly at: string }
+  | { readonly kind: "reprint"; readonly slipKey: string; readonly of: SlipRow; readonly reprintNo: number; readonly printerId: string; readonly at: string }
+  | { readonly kind: "enqueue"; readonly slip: NewSlip }
+  | { readonly kind: "startJob"; readonly job: NewJob }
+  | {
+      readonly kind: "finishJob"; readonly jobId: string; readonly slipKey: string; readonly outcome: JobRow["state"]; readonly error: string | null;
+      readonly slipState: SlipRow["state"]; readonly needsMark: boolean; readonly at: string;
+    }
+  | { readonly kind: "moveToBackup"; readonly from: string; readonly to: string; readonly at: string };
 
 const slipColumns = `slip_key as slipKey, store_id as storeId, ticket_id as ticketId, station_id as stationId, printer_id as printerId,
   backup_from as backupFrom, reprint_no as reprintNo, reprint_of as reprintOf, state, needs_mark as needsMark, attempts,
@@ -71,10 +90,7 @@ export function createPrintStore(storage: Storage) {
     }
     return rows.length;
   });
-  const startJob = db.transaction((job: Omit<JobRow, "state" | "error" | "finishedAt" | "createdAt" | "marked"> & { marked: boolean; at: string }) => {
-    insertJob.run({ ...job, marked: job.marked ? 1 : 0 });
-    slipAttempt.run({ attempt: job.attempt, payloadHash: job.payloadHash, at: job.at, slipKey: job.slipKey });
-  });
+  const retrySlip = db.prepare("update print_slips set state = 'pending', attempts = 0, last_error = null, printer_id = ?, updated_at = ? where slip_key = ? and state = 'failed'");
 
   function getSlipState(slipKey: string): SlipRow["state"] {
     const current = slip(getSlip.get(slipKey));
@@ -82,32 +98,51 @@ export function createPrintStore(storage: Storage) {
   }
 
   return {
-    /** Idempotent by slip key (R-KRP-3): a second request for the same slip is ignored. */
-    enqueue(row: { slipKey: string; storeId: string; ticketId: string; stationId: string; printerId: string; at: string }): boolean {
+    /** Idempotent by slip key (R-KRP-3): a second request for the same slip is ignored. Runs inside the caller's transaction. */
+    enqueue(row: NewSlip): boolean {
       return insertSlip.run({ ...row, backupFrom: null, reprintNo: 0, reprintOf: null, needsMark: 0 }).changes === 1;
     },
     slip: (slipKey: string) => slip(getSlip.get(slipKey)),
     nextPending: (printerId: string) => slip(next.get(printerId)),
     pendingCount: (printerId: string) => pendingCount.get(printerId) as number,
-    /** Durable before the first byte is sent: a crash after this leaves evidence of the attempt. */
-    startJob,
     finishJob(jobId: string, slipKey: string, outcome: JobRow["state"], error: string | null, slipState: SlipRow["state"], needsMark: boolean, at: string): void {
       finish(jobId, slipKey, outcome, error, slipState, needsMark, at);
     },
     /** Start-up: attempts cut off by a crash have an unknown outcome; their next copy is marked. */
     recoverInterrupted: (at: string) => recover(at),
-    moveToBackup: (from: string, to: string, at: string) => moveToBackup.run({ from, to, at }).changes,
+    interruptedCount: () => interrupted.all().length,
     slipsOfTicket: (ticketId: string) => (slipsOfTicket.all(ticketId) as unknown[]).map((r) => slip(r)!),
     jobsOfSlip: (slipKey: string) => (jobsOfSlip.all(slipKey) as (Omit<JobRow, "marked"> & { marked: number })[]).map((j) => ({ ...j, marked: j.marked === 1 })),
     recentJobs: (storeId: string, limit: number) => (recent.all(storeId, limit) as (Omit<JobRow, "marked"> & { marked: number })[]).map((j) => ({ ...j, marked: j.marked === 1 })),
     failedSlips: (storeId: string, limit: number) => (failed.all(storeId, limit) as unknown[]).map((r) => slip(r)!),
     nextReprintNo: (slipKey: string) => (maxReprint.get(slipKey, slipKey) as number) + 1,
-    /** Runs inside a CommitWriter unit (same transaction as the audit row). */
+    /** Runs inside a CommitWriter transaction. */
     applyWrite(write: PrintWrite): void {
-      if (write.kind === "retry") {
-        const changed = db.prepare("update print_slips set state = 'pending', attempts = 0, last_error = null, updated_at = ? where slip_key = ? and state = 'failed'").run(write.at, write.slipKey);
-        if (changed.changes !== 1) throw new Error(`slip ${write.slipKey} is not failed`);
-        return;
+      switch (write.kind) {
+        case "enqueue":
+          insertSlip.run({ ...write.slip, backupFrom: null, reprintNo: 0, reprintOf: null, needsMark: 0 });
+          return;
+        case "startJob": {
+          // Durable before the first byte is sent: a crash after this leaves evidence of the attempt.
+          const { job } = write;
+          insertJob.run({ ...job, marked: job.marked ? 1 : 0 });
+          slipAttempt.run({ attempt: job.attempt, payloadHash: job.payloadHash, at: job.at, slipKey: job.slipKey });
+          return;
+        }
+        case "finishJob":
+          finishJob.run({ jobId: write.jobId, state: write.outcome, error: write.error, at: write.at });
+          updateSlip.run({ slipKey: write.slipKey, state: write.slipState, needsMark: write.needsMark ? 1 : 0, error: write.error, at: write.at });
+          return;
+        case "moveToBackup":
+          moveToBackup.run({ from: write.from, to: write.to, at: write.at });
+          return;
+        case "retry": {
+          const changed = retrySlip.run(write.printerId, write.at, write.slipKey);
+          if (changed.changes !== 1) throw new Error(`slip ${write.slipKey} is not failed`);
+          return;
+        }
+        case "reprint":
+          break;
       }
       const inserted = insertSlip.run({
         slipKey: write.slipKey, storeId: write.of.storeId, ticketId: write.of.ticketId, stationId: write.of.stationId, printerId: write.printerId,

@@ -1,5 +1,6 @@
 import type { SessionEvent, SessionStatus, ConfirmedItem, OrderSource } from "../domain/index.ts";
 import { preparedInsert, type Storage } from "./database.ts";
+import { createPrintStore } from "./print-store.ts";
 
 /** The session row after a unit is applied (denormalised for queries; events stay the truth). */
 export interface SessionSnapshot {
@@ -23,6 +24,7 @@ function expectOne(result: { changes: number }, id: string): void {
 
 /** Turns events into rows of the query tables; compiled once, run as prepared statements. */
 export function createProjector(storage: Storage) {
+  const prints = createPrintStore(storage);
   const insertBatch = preparedInsert(storage, "order_batches", ["batch_id", "session_id", "batch_no", "source", "total_won", "confirmed_at", "confirmed_by", "cmd_id"]);
   const insertItem = preparedInsert(storage, "order_items", [
     "item_id", "batch_id", "session_id", "menu_id", "name", "station_id", "quantity", "unit_price_won",
@@ -61,7 +63,7 @@ export function createProjector(storage: Storage) {
   }
 
   return {
-    project(event: SessionEvent, ctx: EventContext, cmdId: string): void {
+    project(event: SessionEvent, ctx: EventContext, cmdId: string, printerOf: (stationId: string) => string | undefined): void {
       switch (event.type) {
         case "BatchConfirmed":
           insertBatch({ batch_id: event.batchId, session_id: ctx.sessionId, batch_no: event.batchNo, source: event.source, total_won: event.total, confirmed_at: event.at, confirmed_by: event.actor.id, cmd_id: cmdId });
@@ -98,8 +100,12 @@ export function createProjector(storage: Storage) {
         case "TicketRecalled":
           expectOne(bumpTicket.run("waiting", null, event.ticketId), event.ticketId);
           return;
+        case "TicketPrintRequested": {
+          const printerId = printerOf(event.stationId);
+          if (printerId) prints.enqueue({ slipKey: event.slipKey, storeId: ctx.storeId, ticketId: event.ticketId, stationId: event.stationId, printerId, at: event.at });
+          return;
+        }
         case "SessionOpened":
-        case "TicketPrintRequested":
         case "SessionClosed":
           return;
       }

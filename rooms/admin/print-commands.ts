@@ -2,6 +2,9 @@ import type { AuditEntry, PrintWrite, SlipRow } from "../../storage/index.ts";
 import type { CommandMeta, Outcome } from "../command-pipeline.ts";
 import type { RoomContext } from "../context.ts";
 import { wireError, type WireErrorCode } from "../wire/codes.ts";
+import { slipLimits } from "../../printers/index.ts";
+
+const printLimits = { reprintsPerSlipMax: slipLimits.reprintCountMax } as const;
 import type { AdminCommand } from "../wire/admin-commands.ts";
 
 /** Admin print commands: each is one durable, audited unit; then the printer's actor wakes. */
@@ -26,9 +29,12 @@ export class PrintCommands {
     if (slip.state === "printed") return refuse("ALREADY_PRINTED", "this slip printed; ask for a reprint instead", { slipKey });
     if (slip.state === "pending") return refuse("INVALID_TRANSITION", "this slip is already waiting for its printer", { slipKey });
     const at = this.#now();
-    await this.#commit(meta, "print.retry", slip, { kind: "retry", slipKey, at }, { state: "pending" }, at);
-    this.ctx.printing.wake(slip.printerId);
-    return { ok: true, data: { slipKey, state: "pending", printerId: slip.printerId } };
+    // Back to whichever printer serves the station now (its backup, while it is failed over).
+    const printerId = this.ctx.printing.routeFor(this.storeId, slip.stationId)?.id ?? slip.printerId;
+    const data = { slipKey, state: "pending", printerId };
+    await this.#commit(meta, "print.retry", slip, { kind: "retry", slipKey, printerId, at }, data, at);
+    this.ctx.printing.wake(printerId);
+    return { ok: true, data };
   }
 
   async #reprint(slipKey: string | undefined, ticketId: string | undefined, meta: CommandMeta): Promise<Outcome> {
@@ -39,11 +45,13 @@ export class PrintCommands {
     const printer = this.ctx.printing.routeFor(this.storeId, base.stationId);
     if (!printer) return refuse("NOT_FOUND", "no printer for that station", { stationId: base.stationId });
     const reprintNo = this.ctx.prints.nextReprintNo(base.slipKey);
+    if (reprintNo > printLimits.reprintsPerSlipMax) return refuse("LIMIT_EXCEEDED", `a slip is reprinted at most ${printLimits.reprintsPerSlipMax} times`, { slipKey: base.slipKey });
     const newKey = `${base.slipKey}:reprint:${reprintNo}`;
     const at = this.#now();
-    await this.#commit(meta, "print.reprint", base, { kind: "reprint", slipKey: newKey, of: base, reprintNo, printerId: printer.id, at }, { reprintNo, slipKey: newKey }, at);
+    const data = { slipKey: newKey, reprintNo, printerId: printer.id };
+    await this.#commit(meta, "print.reprint", base, { kind: "reprint", slipKey: newKey, of: base, reprintNo, printerId: printer.id, at }, data, at);
     this.ctx.printing.wake(printer.id);
-    return { ok: true, data: { slipKey: newKey, reprintNo, printerId: printer.id } };
+    return { ok: true, data };
   }
 
   #slip(slipKey: string): SlipRow | undefined {

@@ -39,6 +39,11 @@ export class KitchenBoard {
       this.tickets.set(row.ticket_id, ticketFromRow(row));
       this.#sessionTable.set(row.session_id, row.table_id);
     }
+    // A slip that failed before a restart still shows as "not printed".
+    for (const { ticketId, state } of snapshot.printStates) {
+      const ticket = this.tickets.get(ticketId);
+      if (ticket) ticket.printStatus = state;
+    }
     this.outboxHead = snapshot.outboxHead;
   }
 

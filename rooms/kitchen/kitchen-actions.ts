@@ -48,7 +48,7 @@ export class KitchenActions {
       // A whole-ticket action moves the items still behind; cancelled ones stay cancelled.
       const targets = itemIds ?? ticket.itemIds.filter((id) => {
         const state = this.ctx.board.items.get(id)?.state;
-        return state !== "cancelled" && state !== to && !(to === "cooking" && state !== "waiting");
+        return state === "waiting" || (to === "cooked" && state === "cooking");
       });
       if (targets.length === 0) {
         const allCancelled = ticket.itemIds.every((id) => this.ctx.board.items.get(id)?.state === "cancelled");
@@ -93,6 +93,7 @@ export class KitchenActions {
   }
 }
 
+/** Refusals here come from the board, which may lag the database by a moment: never remembered. */
 function refuse(code: Parameters<typeof wireError>[0], message: string, details?: unknown): Outcome {
-  return { ok: false, error: wireError(code, message, details) };
+  return { ok: false, transient: true, error: wireError(code, message, details) };
 }

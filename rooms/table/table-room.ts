@@ -9,6 +9,7 @@ import { wireError } from "../wire/codes.ts";
 import { tableCommandSchema, tableCommandTypes, type TableCommand } from "../wire/table-commands.ts";
 import { Draft } from "./draft.ts";
 import type { TableSession } from "./table-session.ts";
+import { isTerminal } from "../../domain/index.ts";
 import { syncSession, syncStock } from "./state-sync.ts";
 
 interface JoinOptions {
@@ -57,6 +58,8 @@ export class TableRoom extends Room<{ state: TableState; metadata: JoinOptions; 
     this.state.tableName = store.tables.get(tableId)!.name;
     if (!this.ctx.sessions.attachRoom(store.id, tableId, this.roomId)) throw joinError(409, "LOCKED", "this table's room is full");
     this.#session = this.ctx.sessions.get(store.id, tableId)!;
+    // A table whose last session ended is free: the next terminal starts from an empty table.
+    if (isTerminal(this.#session.state.status)) this.#session.load();
     syncSession(this.state, this.#session.state);
     syncStock(this.state, this.ctx.stock.levels(store.id));
     // Every change of the session, whichever room caused it (a KDS marking "cooking"), reaches the terminals.
@@ -180,8 +183,9 @@ export class TableRoom extends Room<{ state: TableState; metadata: JoinOptions; 
     if (this.clients.length === 0) this.#draft.clear();
   }
 
-  /** A bug, not a business refusal: log it and drop the room; the next join rebuilds from SQLite. */
+  /** A bug, not a business refusal: rebuild the session from SQLite, log, and drop the room's clients. */
   override onUncaughtException(error: Error, methodName: string): void {
+    this.#session?.load();
     this.ctx.log.error(`table ${this.state.tableId}: uncaught in ${methodName}; disposing room`, error);
     void this.disconnect();
   }

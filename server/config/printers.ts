@@ -18,7 +18,7 @@ const host = z
 
 export const printerSchema = z.strictObject({
   id: printerId,
-  name: z.string().min(1).max(40),
+  name: z.string().max(40).refine((s) => s.trim() !== "", "must not be empty or blank"),
   host,
   port: z.int().min(1).max(65_535).default(9100),
   /** Stations whose tickets this printer prints (as the primary). */
@@ -27,7 +27,7 @@ export const printerSchema = z.strictObject({
   widthChars: z.union([z.literal(32), z.literal(42), z.literal(48)]).default(42),
   /** Korean printers print KS X 1001 through EUC-KR; anything else would print garbage. */
   codePage: z.literal("ksx1001").default("ksx1001"),
-  /** Takes over this printer's slips after failoverAfterFailures consecutive failed slips. */
+  /** Takes over this printer's slips after failoverAfterFailures consecutive failed attempts. */
   backupPrinterId: printerId.optional(),
   failoverAfterFailures: z.int().min(1).max(20).default(3),
 });
@@ -37,7 +37,7 @@ export const printingSchema = z
     attemptsMax: z.int().min(1).max(20).default(printingDefaults.attemptsMax),
     backoffBaseMs: z.int().min(50).max(60_000).default(printingDefaults.backoffBaseMs),
     backoffMaxMs: z.int().min(100).max(600_000).default(printingDefaults.backoffMaxMs),
-    connectTimeoutMs: z.int().min(100).max(60_000).default(printingDefaults.connectTimeoutMs),
+    connectTimeoutMs: z.int().min(100).max(30_000).default(printingDefaults.connectTimeoutMs),
     completionTimeoutMs: z.int().min(200).max(120_000).default(printingDefaults.completionTimeoutMs),
     healthCheckEverySeconds: z.int().min(5).max(3_600).default(printingDefaults.healthCheckEverySeconds),
   })

@@ -1,5 +1,5 @@
 import { queryStatus } from "../../printers/index.ts";
-import type { KitchenReader, OutboxRow, PrintStore, SlipRow } from "../../storage/index.ts";
+import type { KitchenReader, OutboxRow, PrintStore, SlipRow, SystemWrite } from "../../storage/index.ts";
 import type { TicketPrintRequested } from "../../domain/index.ts";
 import type { AppConfig, StoreConfig } from "../config/index.ts";
 import type { Clock } from "../clock.ts";
@@ -12,6 +12,7 @@ export interface PrintServiceDeps {
   readonly config: AppConfig;
   readonly printers: readonly ResolvedPrinter[];
   readonly prints: PrintStore;
+  readonly writer: { submitSystem(writes: readonly SystemWrite[]): Promise<void> };
   readonly kitchen: KitchenReader;
   readonly clock: Clock;
   readonly log: Logger;
@@ -32,7 +33,7 @@ export class PrintService {
     for (const printer of deps.printers) {
       const store = deps.config.stores.find((s) => s.id === printer.storeId)!;
       this.#actors.set(printer.id, new PrinterActor(printer, {
-        store, prints: deps.prints, kitchen: deps.kitchen, printing: deps.config.printing, clock: deps.clock, log: deps.log,
+        store, prints: deps.prints, submit: (writes) => deps.writer.submitSystem(writes), kitchen: deps.kitchen, printing: deps.config.printing, clock: deps.clock, log: deps.log,
         newId: deps.newId,
         onOutcome: (p, slip, outcome, error) => this.#outcome(p, slip, outcome, error),
         onFailover: (p) => this.#failover(p),
@@ -41,27 +42,36 @@ export class PrintService {
     }
   }
 
-  /** The outbox subscriber: a durable slip row per print request, then the printer's actor wakes. */
+  /**
+   * The outbox subscriber. A confirm normally wrote its slip rows itself (the writer's slip router);
+   * this catches any request without one (written before a printer existed) and wakes the actor.
+   */
   subscriber(): OutboxSubscriber {
     return {
       name: "printing",
       topics: new Set(["TicketPrintRequested"]),
-      deliver: (row: OutboxRow) => {
+      deliver: async (row: OutboxRow) => {
         const event = row.payload as TicketPrintRequested;
+        const existing = this.deps.prints.slip(event.slipKey);
+        if (existing) {
+          this.#actors.get(existing.printerId)?.wake();
+          return;
+        }
         const printer = this.#route(row.storeId, event.stationId);
         if (!printer) {
           this.deps.log.warn(`printing: no printer for station ${event.stationId} of ${row.storeId}; slip ${event.slipKey} not queued`);
           return;
         }
-        this.deps.prints.enqueue({ slipKey: event.slipKey, storeId: row.storeId, ticketId: event.ticketId, stationId: event.stationId, printerId: printer.printer.id, at: event.at });
+        await this.deps.writer.submitSystem([{ kind: "enqueue", slip: { slipKey: event.slipKey, storeId: row.storeId, ticketId: event.ticketId, stationId: event.stationId, printerId: printer.printer.id, at: event.at } }]);
         printer.wake();
       },
     };
   }
 
-  start(): void {
-    const recovered = this.deps.prints.recoverInterrupted(new Date(this.deps.clock.nowMs()).toISOString());
-    if (recovered > 0) this.deps.log.warn(`printing: ${recovered} attempt(s) cut off by a stop; those slips will print again marked REPRINT`);
+  async start(): Promise<void> {
+    const interrupted = this.deps.prints.interruptedCount();
+    await this.deps.writer.submitSystem([{ kind: "recoverPrintJobs", at: new Date(this.deps.clock.nowMs()).toISOString() }]);
+    if (interrupted > 0) this.deps.log.warn(`printing: ${interrupted} attempt(s) cut off by a stop; those slips will print again marked REPRINT`);
     for (const actor of this.#actors.values()) actor.wake();
     void this.checkHealth();
     this.#healthTimer = setInterval(() => void this.checkHealth(), this.deps.config.printing.healthCheckEverySeconds * 1000);
@@ -128,11 +138,11 @@ export class PrintService {
     this.#notify({ kind: outcome === "printed" ? "printed" : "print_failed", storeId: printer.storeId, tableId, ticketId: slip.ticketId, slipKey: slip.slipKey, printerId: printer.id, message, at: new Date(this.deps.clock.nowMs()).toISOString() });
   }
 
-  #failover(printer: ResolvedPrinter): void {
+  async #failover(printer: ResolvedPrinter): Promise<void> {
     const backupId = printer.backupPrinterId!;
     const at = new Date(this.deps.clock.nowMs()).toISOString();
-    const moved = this.deps.prints.moveToBackup(printer.id, backupId, at);
-    this.deps.log.warn(`printing: ${printer.id} failed over to ${backupId}; ${moved} slip(s) moved`);
+    await this.deps.writer.submitSystem([{ kind: "moveToBackup", from: printer.id, to: backupId, at }]);
+    this.deps.log.warn(`printing: ${printer.id} failed over to ${backupId}`);
     this.#notify({ kind: "failover", storeId: printer.storeId, tableId: null, ticketId: null, slipKey: null, printerId: printer.id, message: `${printer.name} failed; slips go to ${this.#actors.get(backupId)?.printer.name ?? backupId}`, at });
     this.#actors.get(backupId)?.wake();
   }

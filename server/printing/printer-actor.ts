@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { renderSlip, sendJob, type SendResult } from "../../printers/index.ts";
-import type { KitchenReader, PrintStore, SlipRow } from "../../storage/index.ts";
+import type { KitchenReader, PrintStore, SlipRow, SystemWrite } from "../../storage/index.ts";
 import type { PrintingConfig, StoreConfig } from "../config/index.ts";
 import type { Clock } from "../clock.ts";
 import type { Logger } from "../logger.ts";
@@ -10,6 +10,8 @@ import type { PrinterHealth, ResolvedPrinter } from "./types.ts";
 export interface ActorDeps {
   readonly store: StoreConfig;
   readonly prints: PrintStore;
+  /** Durable bookkeeping through the group commit (resolves after COMMIT). */
+  submit(writes: readonly SystemWrite[]): Promise<void>;
   readonly kitchen: KitchenReader;
   readonly printing: PrintingConfig;
   readonly clock: Clock;
@@ -17,7 +19,7 @@ export interface ActorDeps {
   newId(): string;
   /** A slip reached a final state, or a printer failed over. */
   onOutcome(printer: ResolvedPrinter, slip: SlipRow, outcome: "printed" | "failed", error: string | null): void;
-  onFailover(printer: ResolvedPrinter): void;
+  onFailover(printer: ResolvedPrinter): Promise<void>;
   printerName(printerId: string): string;
 }
 
@@ -69,7 +71,6 @@ export class PrinterActor {
         for (;;) {
           if (this.#stopped) return;
           const slip = this.deps.prints.nextPending(this.printer.id);
-          this.health.pending = this.deps.prints.pendingCount(this.printer.id);
           if (!slip) break;
           const waitMs = (this.#notBefore.get(slip.slipKey) ?? 0) - this.deps.clock.nowMs();
           if (waitMs > 0) {
@@ -101,33 +102,44 @@ export class PrinterActor {
     const now = () => new Date(this.deps.clock.nowMs()).toISOString();
     const data = this.deps.kitchen.ticketWithItems(slip.ticketId);
     if (!data) {
-      this.deps.prints.finishJob("", slip.slipKey, "not_sent", "ticket not found", "failed", false, now());
+      await this.deps.submit([{ kind: "finishJob", jobId: "", slipKey: slip.slipKey, outcome: "not_sent", error: "ticket not found", slipState: "failed", needsMark: false, at: now() }]);
       this.deps.onOutcome(this.printer, slip, "failed", "ticket not found");
       return;
     }
     const attempt = slip.attempts + 1;
-    const content = slipFromTicket(this.deps.store, data.ticket, data.items, this.printer.widthChars);
     // R-KRP-3: an explicit reprint, or any copy after an attempt that may have printed, carries the mark.
     const marked = slip.reprintNo > 0 || slip.needsMark;
-    const reprintCount = slip.reprintNo > 0 ? slip.reprintNo : slip.needsMark ? Math.max(1, attempt - 1) : 0;
+    const reprintCount = slip.reprintNo > 0 ? slip.reprintNo : slip.needsMark ? Math.min(99, Math.max(1, attempt - 1)) : 0;
     const backupFrom = slip.backupFrom ? this.deps.printerName(slip.backupFrom) : undefined;
-    const rendered = renderSlip({ ...content, reprintCount, ...(backupFrom ? { backupFrom } : {}) });
-    const payloadHash = createHash("sha256").update(renderSlip(content).bytes).digest("hex");
+    let rendered: ReturnType<typeof renderSlip>;
+    let payloadHash: string;
+    try {
+      const content = slipFromTicket(this.deps.store, data.ticket, data.items, this.printer.widthChars);
+      rendered = renderSlip({ ...content, reprintCount, ...(backupFrom ? { backupFrom } : {}) });
+      payloadHash = createHash("sha256").update(renderSlip(content).bytes).digest("hex");
+    } catch (error) {
+      // A slip that cannot be rendered would block the queue forever: fail it (admins are told) and go on.
+      const message = `cannot render: ${error instanceof Error ? error.message : String(error)}`;
+      await this.deps.submit([{ kind: "finishJob", jobId: "", slipKey: slip.slipKey, outcome: "not_sent", error: message, slipState: "failed", needsMark: false, at: now() }]);
+      this.deps.onOutcome(this.printer, slip, "failed", message);
+      return;
+    }
     const jobId = this.deps.newId();
-    this.deps.prints.startJob({ jobId, slipKey: slip.slipKey, storeId: slip.storeId, printerId: this.printer.id, attempt, marked, payloadHash, requestedBy: "printer-actor", at: now() });
+    // Durable before the first byte: a crash from here on leaves a "sending" row, settled as unknown at start-up.
+    await this.deps.submit([{ kind: "startJob", job: { jobId, slipKey: slip.slipKey, storeId: slip.storeId, printerId: this.printer.id, attempt, marked, payloadHash, requestedBy: "printer-actor", at: now() } }]);
     const result = await sendJob({ host: this.printer.host, port: this.printer.port }, rendered.bytes, {
       jobTag: this.#jobTag(),
       connectTimeoutMs: this.deps.printing.connectTimeoutMs,
       completionTimeoutMs: this.deps.printing.completionTimeoutMs,
     });
-    this.#record(slip, jobId, attempt, result, now());
+    await this.#record(slip, jobId, attempt, result, now());
   }
 
-  #record(slip: SlipRow, jobId: string, attempt: number, result: SendResult, at: string): void {
+  async #record(slip: SlipRow, jobId: string, attempt: number, result: SendResult, at: string): Promise<void> {
     this.health.checkedAt = at;
     this.health.status = result.status ?? this.health.status;
     if (result.outcome === "confirmed") {
-      this.deps.prints.finishJob(jobId, slip.slipKey, "confirmed", null, "printed", false, at);
+      await this.deps.submit([{ kind: "finishJob", jobId, slipKey: slip.slipKey, outcome: "confirmed", error: null, slipState: "printed", needsMark: false, at }]);
       this.#notBefore.delete(slip.slipKey);
       Object.assign(this.health, { reachable: true, lastError: null, consecutiveFailures: 0 });
       this.deps.onOutcome(this.printer, slip, "printed", null);
@@ -136,7 +148,7 @@ export class PrinterActor {
     const error = result.error ?? result.outcome;
     const unknown = result.outcome === "unknown";
     const gaveUp = attempt >= this.deps.printing.attemptsMax;
-    this.deps.prints.finishJob(jobId, slip.slipKey, unknown ? "unknown" : "not_sent", error, gaveUp ? "failed" : "pending", unknown, at);
+    await this.deps.submit([{ kind: "finishJob", jobId, slipKey: slip.slipKey, outcome: unknown ? "unknown" : "not_sent", error, slipState: gaveUp ? "failed" : "pending", needsMark: unknown, at }]);
     Object.assign(this.health, { reachable: result.outcome === "unknown", lastError: error, consecutiveFailures: this.health.consecutiveFailures + 1 });
     const delayMs = Math.min(this.deps.printing.backoffMaxMs, this.deps.printing.backoffBaseMs * 2 ** Math.min(attempt - 1, 16));
     this.#notBefore.set(slip.slipKey, this.deps.clock.nowMs() + delayMs);
@@ -144,7 +156,7 @@ export class PrinterActor {
     if (gaveUp) this.deps.onOutcome(this.printer, slip, "failed", error);
     if (this.printer.backupPrinterId && this.health.failedOverTo === null && this.health.consecutiveFailures >= this.printer.failoverAfterFailures) {
       this.health.failedOverTo = this.printer.backupPrinterId;
-      this.deps.onFailover(this.printer);
+      await this.deps.onFailover(this.printer);
     }
   }
 

@@ -37,8 +37,10 @@ t("a confirm prints one slip per station, and the bytes decode back to the Korea
   assert.ok(!slip.text.includes("생맥주"), "bar items do not print in the kitchen");
   assert.ok(slip.lines.some((l) => l.text.startsWith("김치찌개") && l.doubleHeight && l.bold), "items in large type");
   assert.not.ok(isMarked(slip));
-  const jobs = query<{ state: string; attempt: number }>(rig.server.databaseFile, "select state, attempt from print_jobs where slip_key = ?", `${kitchenTicket}:new`);
-  assert.equal(jobs, [{ state: "confirmed", attempt: 1 }]);
+  const jobsOf = () => query<{ state: string; attempt: number }>(rig.server.databaseFile, "select state, attempt from print_jobs where slip_key = ?", `${kitchenTicket}:new`);
+  // The job row is finished after the printer's completion echo, a moment after the paper.
+  await eventually(() => jobsOf()[0]?.state !== "sending", 3000, "job finished");
+  assert.equal(jobsOf(), [{ state: "confirmed", attempt: 1 }]);
   await pos.leave();
 });
 

@@ -44,7 +44,9 @@ export function writeConfig(dir: string, config: unknown): string {
 export async function startServer(options: { dataDir?: string; port?: number; env?: Record<string, string> } = {}): Promise<ServerProcess> {
   const dataDir = options.dataDir ?? tempDir("data");
   const port = options.port ?? (await freePort());
-  const child = spawn(process.execPath, ["--import", "tsx", join(root, "server/main.ts")], {
+  // SERVER_NODE_ARGS lets a profiling run add flags such as --cpu-prof (not allowed in NODE_OPTIONS).
+  const nodeArgs = (process.env.SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", join(root, "server/main.ts")], {
     cwd: root,
     env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, LOG_LEVEL: "warn", AUTH_SECRET: "test-secret-test-secret-test-secret!", ...options.env },
     stdio: ["ignore", "pipe", "pipe"],
