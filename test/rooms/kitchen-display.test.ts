@@ -184,6 +184,27 @@ t("unknown and foreign tickets are refused without changes", async () => {
   for (const c of [bar, kitchen, pos]) await c.leave();
 });
 
+t("a customer token cannot join the kitchen room (nor a table room, until the QR issue)", async () => {
+  // Minted with the test server's secret: customers have no PIN login yet, but the role exists.
+  const { SignJWT } = await import("jose");
+  const token = await new SignJWT({ store: "demo", role: "customer", name: "손님" })
+    .setProtectedHeader({ alg: "HS256" }).setSubject("c1").setIssuer("table-session-server").setIssuedAt().setExpirationTime("1h")
+    .sign(new TextEncoder().encode("test-secret-test-secret-test-secret!"));
+  const { Client } = await import("@colyseus/sdk");
+  const customer = new Client(server.endpoint);
+  customer.http.authToken = token;
+  for (const [room, options] of [["kitchen", { storeId: "demo", stationId: "all" }], ["table", { storeId: "demo", tableId: "T1" }], ["admin", { storeId: "demo" }]] as const) {
+    try {
+      await customer.joinOrCreate(room, options);
+      assert.unreachable(`customer joined ${room}`);
+    } catch (error) {
+      const e = error as { code?: number; message?: string };
+      assert.is(e.code, 403, `${room}: ${e.message}`);
+      assert.match(String(e.message), /^FORBIDDEN/);
+    }
+  }
+});
+
 t("GET /api/kitchen/tickets answers the same view over HTTP, token-checked", async () => {
   const pos = await staff(server);
   const response = await fetch(`${server.endpoint}/api/kitchen/tickets?station=kitchen`, { headers: { authorization: `Bearer ${pos.session.token}` } });
