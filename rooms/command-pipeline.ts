@@ -1,4 +1,4 @@
-import type { Client } from "@colyseus/core";
+import type { Client, Room } from "@colyseus/core";
 import type { z } from "zod";
 import type { Principal, Role } from "./context.ts";
 import type { ProcessedCommand } from "../storage/index.ts";
@@ -120,4 +120,22 @@ function cmdIdOf(raw: unknown): string {
 
 export function sendReply(client: Client, reply: Reply): void {
   client.send("reply", reply);
+}
+
+/**
+ * Every room speaks the wire contract the same way: commands arrive as "cmd" (request → the
+ * response; send → a "reply" message), anything else gets UNKNOWN_COMMAND instead of the
+ * disconnect Colyseus would give it.
+ */
+export function wireCommands(room: Room, pipeline: CommandPipeline<any>): void {
+  room.onMessage("cmd", (client: Client<{ auth: Principal }>, message: unknown, reply) => {
+    const answer = client.auth
+      ? pipeline.handle(client.auth, message)
+      : Promise.resolve(errorReply("", wireError("UNAUTHORIZED", "join with a token first")));
+    if (reply.id === undefined) void answer.then((r) => sendReply(client, r));
+    return answer;
+  });
+  room.onMessage("*", (client: Client, type: string | number) => {
+    sendReply(client, errorReply("", wireError("UNKNOWN_COMMAND", `unknown message type ${String(type).slice(0, 64)}; send commands as "cmd"`)));
+  });
 }

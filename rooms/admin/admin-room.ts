@@ -1,10 +1,8 @@
 import { Room, type Client, type AuthContext } from "@colyseus/core";
 import type { Principal, RoomContext } from "../context.ts";
-import { CommandPipeline, sendReply } from "../command-pipeline.ts";
+import { CommandPipeline, wireCommands } from "../command-pipeline.ts";
 import { authenticateJoin } from "../join-auth.ts";
 import { roomLimits } from "../limits.ts";
-import { errorReply } from "../wire/reply.ts";
-import { wireError } from "../wire/codes.ts";
 import { adminCommandSchema, adminCommandTypes, type AdminCommand } from "../wire/admin-commands.ts";
 import { AdminState, JobView, PrinterView, SlipView } from "./admin-state.ts";
 import { PrintCommands } from "./print-commands.ts";
@@ -47,14 +45,7 @@ export class AdminRoom extends Room<{ state: AdminState; client: Client<{ auth: 
         return outcome;
       },
     });
-    this.onMessage("cmd", (client: Client<{ auth: Principal }>, message: unknown, reply) => {
-      const answer = client.auth ? pipeline.handle(client.auth, message) : Promise.resolve(errorReply("", wireError("UNAUTHORIZED", "join with a token first")));
-      if (reply.id === undefined) void answer.then((r) => sendReply(client, r));
-      return answer;
-    });
-    this.onMessage("*", (client: Client, type: string | number) => {
-      sendReply(client, errorReply("", wireError("UNKNOWN_COMMAND", `unknown message type ${String(type).slice(0, 64)}; send commands as "cmd"`)));
-    });
+    wireCommands(this, pipeline);
     this.#unsubscribe.push(this.ctx.printing.onNotice((notice) => {
       if (notice.storeId !== storeId) return;
       this.#refresh();

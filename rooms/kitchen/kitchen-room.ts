@@ -1,10 +1,8 @@
 import { Room, type Client, type AuthContext } from "@colyseus/core";
 import type { Principal, RoomContext, StoreView } from "../context.ts";
-import { CommandPipeline, sendReply, type CommandMeta, type Outcome } from "../command-pipeline.ts";
+import { CommandPipeline, wireCommands, type CommandMeta, type Outcome } from "../command-pipeline.ts";
 import { authenticateJoin, joinError } from "../join-auth.ts";
 import { roomLimits } from "../limits.ts";
-import { errorReply } from "../wire/reply.ts";
-import { wireError } from "../wire/codes.ts";
 import { kitchenCommandSchema, kitchenCommandTypes, type KitchenCommand } from "../wire/kitchen-commands.ts";
 import { syncStock } from "../table/state-sync.ts";
 import { KitchenState } from "./kitchen-state.ts";
@@ -92,18 +90,9 @@ export class KitchenRoom extends Room<{ state: KitchenState; metadata: JoinOptio
       onBug: (error) => this.onUncaughtException(error, "command"),
       execute: (command: KitchenCommand, meta: CommandMeta): Promise<Outcome> => actions.execute(command, meta),
     });
-    this.onMessage("cmd", (client: Client<{ auth: Principal }>, message: unknown, reply) => {
-      const answer = client.auth
-        ? this.#pipeline.handle(client.auth, message)
-        : Promise.resolve(errorReply("", wireError("UNAUTHORIZED", "join with a token first")));
-      if (reply.id === undefined) void answer.then((r) => sendReply(client, r));
-      return answer;
-    });
+    wireCommands(this, this.#pipeline);
     // Not a command: a liveness ping every few seconds, no reply (the front watches kitchenOnline).
     this.onMessage("heartbeat", (client: Client) => this.ctx.kitchenStatus.beat(client.sessionId));
-    this.onMessage("*", (client: Client, type: string | number) => {
-      sendReply(client, errorReply("", wireError("UNKNOWN_COMMAND", `unknown message type ${String(type).slice(0, 64)}; send commands as "cmd"`)));
-    });
   }
 
   override onJoin(client: Client): void {

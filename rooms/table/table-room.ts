@@ -1,10 +1,9 @@
 import { Room, type Client, type AuthContext } from "@colyseus/core";
 import type { Principal, RoomContext, StoreView } from "../context.ts";
-import { CommandPipeline, sendReply, type CommandMeta, type Outcome } from "../command-pipeline.ts";
+import { CommandPipeline, wireCommands, type CommandMeta, type Outcome } from "../command-pipeline.ts";
 import { authenticateJoin, joinError, tableOf } from "../join-auth.ts";
 import { roomLimits } from "../limits.ts";
 import { TableState } from "../table-state.ts";
-import { errorReply } from "../wire/reply.ts";
 import { wireError } from "../wire/codes.ts";
 import { tableCommandSchema, tableCommandTypes, type TableCommand } from "../wire/table-commands.ts";
 import { Draft } from "./draft.ts";
@@ -90,17 +89,7 @@ export class TableRoom extends Room<{ state: TableState; metadata: JoinOptions; 
       onBug: (error) => this.onUncaughtException(error, "command"),
       execute: (command, meta) => this.#execute(command, meta),
     });
-    this.onMessage("cmd", (client: Client<{ auth: Principal }>, message: unknown, reply) => {
-      const answer = client.auth
-        ? this.#pipeline.handle(client.auth, message)
-        : Promise.resolve(errorReply("", wireError("UNAUTHORIZED", "join with a token first")));
-      // A plain send() gets its reply as a "reply" message; a request() gets it as the response.
-      if (reply.id === undefined) void answer.then((r) => sendReply(client, r));
-      return answer;
-    });
-    this.onMessage("*", (client: Client, type: string | number) => {
-      sendReply(client, errorReply("", wireError("UNKNOWN_COMMAND", `unknown message type ${String(type).slice(0, 64)}; send commands as "cmd"`)));
-    });
+    wireCommands(this, this.#pipeline);
   }
 
   async #execute(command: TableCommand, meta: CommandMeta): Promise<Outcome> {

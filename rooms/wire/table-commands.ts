@@ -40,7 +40,3 @@ export type TableCommand = z.infer<typeof tableCommandSchema>;
 export type TableCommandType = TableCommand["type"];
 export const tableCommandTypes: ReadonlySet<string> = new Set(tableCommandSchema.options.map((o) => o.shape.type.value));
 
-/** Commands that write to the database; their replies are kept there for replays after a restart. */
-export const persistedCommandTypes: ReadonlySet<TableCommandType> = new Set([
-  "session.open", "confirm", "item.cancel", "batch.cancel", "item.serve", "item.changeQuantity", "session.close",
-]);
