@@ -28,15 +28,21 @@ export function createOutboxStore(storage: Storage) {
       return (cursor.get(subscriber) as number | undefined) ?? 0;
     },
     page(afterId: number, limit: number): OutboxRow[] {
-      return (page.all(afterId, limit) as Record<string, unknown>[]).map((r) => ({
-        id: r.id as number,
-        eventId: r.event_id as string,
-        storeId: r.store_id as string,
-        sessionId: r.session_id as string,
-        topic: r.topic as string,
-        payload: JSON.parse(r.payload as string),
-        createdAt: r.created_at as string,
-      }));
+      return (page.all(afterId, limit) as Record<string, unknown>[]).map((r) => {
+        let parsed: unknown;
+        return {
+          id: r.id as number,
+          eventId: r.event_id as string,
+          storeId: r.store_id as string,
+          sessionId: r.session_id as string,
+          topic: r.topic as string,
+          // Parsed on first use: a lane skips most topics and never pays for their JSON.
+          get payload() {
+            return (parsed ??= JSON.parse(r.payload as string));
+          },
+          createdAt: r.created_at as string,
+        };
+      });
     },
     markDelivered(subscriber: string, lastId: number, at: string): void {
       saveCursor.run(subscriber, lastId, at);

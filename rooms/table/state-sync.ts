@@ -1,6 +1,12 @@
 import type { OrderItem, SessionState, StockLevel } from "../../domain/index.ts";
 import { ItemState, StockState, type TableState } from "../table-state.ts";
 
+/**
+ * Domain items are immutable and evolve keeps unchanged ones by reference, so an item whose object
+ * is the one last written needs no work: a confirm touches its new lines, not the whole table.
+ */
+const written = new WeakMap<ItemState, OrderItem>();
+
 /** Mirrors the confirmed domain state into the synced room state, mutating in place. */
 export function syncSession(view: TableState, session: SessionState): void {
   view.sessionId = session.sessionId;
@@ -13,8 +19,9 @@ export function syncSession(view: TableState, session: SessionState): void {
   for (const key of [...view.items.keys()]) if (!session.items.has(key)) view.items.delete(key);
   for (const item of session.items.values()) {
     const existing = view.items.get(item.itemId);
-    if (existing) writeItem(existing, item);
-    else {
+    if (existing) {
+      if (written.get(existing) !== item) writeItem(existing, item);
+    } else {
       const created = new ItemState({ itemId: item.itemId, menuId: item.menuId, name: item.name, stationId: item.stationId });
       writeItem(created, item);
       view.items.set(item.itemId, created);
@@ -23,6 +30,7 @@ export function syncSession(view: TableState, session: SessionState): void {
 }
 
 function writeItem(view: ItemState, item: OrderItem): void {
+  written.set(view, item);
   view.batchNo = item.batchNo;
   view.menuId = item.menuId;
   view.name = item.name;
