@@ -28,12 +28,29 @@ export interface LevelResult {
   readonly printing: PrintBacklog;
 }
 
+/** What a level measures for how long, and what another part (the fan-out) hooks into. */
+export interface LevelOptions {
+  readonly warmUpMs: number;
+  readonly measureMs: number;
+  /** How long to wait for the level's slips to print afterwards (0: just read the backlog). */
+  readonly printDrainTimeoutMs: number;
+  /** Once the window is known (performance.now() times). */
+  readonly onWindow?: (startAt: number, endAt: number) => void;
+  /** Every ok confirm reply, with the time it arrived; `counted`: inside the window. */
+  readonly onConfirmed?: (data: Record<string, unknown>, at: number, counted: boolean) => void;
+  /** After the loops stopped, before the sessions are closed. */
+  readonly beforeClose?: () => Promise<void>;
+}
+
+const levelDefaults: LevelOptions = { warmUpMs: benchSettings.warmUpMs, measureMs: benchSettings.measureMs, printDrainTimeoutMs: benchSettings.printDrainTimeoutMs };
+
 /** One measuring window, shared by all clients of a level. */
 interface Window {
   readonly startAt: number;
   readonly endAt: number;
   readonly latency: LatencyRecorder;
   readonly errors: Tally;
+  readonly onConfirmed: LevelOptions["onConfirmed"];
   confirms: number;
   rotations: number;
   rotationMs: number;
@@ -42,7 +59,7 @@ interface Window {
 }
 
 /** A POS terminal on its own table, plus the pacing that keeps it under the room's flood guard. */
-interface BenchClient {
+export interface BenchClient {
   readonly tableId: string;
   readonly table: TableConnection;
   confirmsInSession: number;
@@ -54,19 +71,22 @@ interface BenchClient {
  * Runs `clients` closed-loop POS clients, each on its own fresh table, confirming for
  * warm-up + measure; only confirms that complete inside the measuring window are counted.
  */
-export async function runConfirmLevel(server: ServerProcess, probe: MetricsProbe, clients: number, firstTable: number): Promise<LevelResult> {
+export async function runConfirmLevel(server: ServerProcess, probe: MetricsProbe, clients: number, firstTable: number, options: LevelOptions = levelDefaults): Promise<LevelResult> {
   const tableIds = Array.from({ length: clients }, (_, i) => tableId(firstTable + i));
   const terminals = await Promise.all(tableIds.map((id) => openClient(server.endpoint, id)));
   const now = performance.now();
   const window: Window = {
-    startAt: now + benchSettings.warmUpMs, endAt: now + benchSettings.warmUpMs + benchSettings.measureMs,
-    latency: new LatencyRecorder(benchSettings.latencySamplesMax), errors: new Tally(), confirms: 0, rotations: 0, rotationMs: 0, rotationErrors: 0, pacedWaits: 0,
+    startAt: now + options.warmUpMs, endAt: now + options.warmUpMs + options.measureMs,
+    latency: new LatencyRecorder(benchSettings.latencySamplesMax), errors: new Tally(), onConfirmed: options.onConfirmed,
+    confirms: 0, rotations: 0, rotationMs: 0, rotationErrors: 0, pacedWaits: 0,
   };
+  options.onWindow?.(window.startAt, window.endAt);
   const loops = terminals.map((c) => confirmLoop(c, window));
   const observed = await observeWindow(server, probe, window);
   await Promise.all(loops);
+  await options.beforeClose?.();
   await Promise.all(terminals.map((c) => closeTable(c, window)));
-  const printing = await waitForPrintDrain(server, observed.printBacklogAtEnd);
+  const printing = await waitForPrintDrain(server, observed.printBacklogAtEnd, options.printDrainTimeoutMs);
   const measuredS = (window.endAt - window.startAt) / 1000;
   const commits = observed.after.writer.commits - observed.before.writer.commits;
   const units = observed.after.writer.units - observed.before.writer.units;
@@ -93,7 +113,8 @@ export async function runConfirmLevel(server: ServerProcess, probe: MetricsProbe
   };
 }
 
-async function openClient(endpoint: string, id: string): Promise<BenchClient> {
+/** A POS terminal (as the admin, see benchStore) on table `id` with a fresh session open. */
+export async function openClient(endpoint: string, id: string): Promise<BenchClient> {
   const pos = await PosClient.login(endpoint, benchStore.storeId, benchStore.terminal.id, benchStore.terminal.pin);
   const table = await pos.joinTable(id);
   expectOk(await table.command("session.open", { guests: 2 }), `session.open on ${id}`);
@@ -140,6 +161,7 @@ async function confirmLoop(client: BenchClient, window: Window): Promise<void> {
     if (reply.ok) {
       consecutiveErrors = 0;
       client.confirmsInSession += 1;
+      window.onConfirmed?.(reply.data, t1, counted);
       if (counted) {
         window.confirms += 1;
         window.latency.record(t1 - t0);
@@ -197,6 +219,6 @@ async function closeTable(client: BenchClient, window: Window): Promise<void> {
   await client.table.leave();
 }
 
-function expectOk(reply: CommandReply, what: string): void {
+export function expectOk(reply: CommandReply, what: string): void {
   if (!reply.ok) throw new Error(`${what} failed: ${reply.error.code} ${reply.error.message}`);
 }

@@ -42,10 +42,10 @@ function backlogOf(counts: PrintCounts): number {
 }
 
 /** Waits (bounded) until every requested slip is printed or failed, so the next step starts on an idle server. */
-export async function waitForPrintDrain(server: ServerProcess, backlogAtEnd: number): Promise<PrintBacklog> {
+export async function waitForPrintDrain(server: ServerProcess, backlogAtEnd: number, timeoutMs: number = benchSettings.printDrainTimeoutMs): Promise<PrintBacklog> {
   const t0 = performance.now();
   let counts = printCounts(server.databaseFile);
-  while (counts && backlogOf(counts) > 0 && performance.now() - t0 < benchSettings.printDrainTimeoutMs) {
+  while (counts && backlogOf(counts) > 0 && performance.now() - t0 < timeoutMs) {
     await sleep(benchSettings.printDrainPollMs);
     counts = printCounts(server.databaseFile);
   }

@@ -2,9 +2,11 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus } from "node:os";
 import { join, resolve } from "node:path";
 import type { LevelResult } from "./confirm-load.ts";
+import type { FanOutResult } from "./fan-out.ts";
+import type { PrintingResult } from "./print-bench.ts";
 import type { RawResult } from "./raw-sqlite.ts";
 import type { RoomMemoryResult } from "./room-memory.ts";
-import { benchSettings } from "./settings.ts";
+import { benchSettings, benchStore } from "./settings.ts";
 import { round } from "./stats.ts";
 
 export interface GoalVerdict {
@@ -28,6 +30,19 @@ export interface RawAround {
 }
 
 export type RoomMemoryOutcome = RoomMemoryResult | { readonly when: string; readonly error: string };
+export type FanOutOutcome = FanOutResult | { readonly error: string };
+export type PrintingOutcome = PrintingResult | { readonly error: string };
+
+/** Issue 4: the kitchen fan-out's p99 against the raw (idle) WebSocket round trip on the same server. */
+export interface FanOutVerdict {
+  readonly p99RatioToPingMax: number;
+  readonly fanOutP99Ms: number;
+  readonly pingP99Ms: number;
+  readonly ratio: number;
+  readonly pass: boolean;
+  readonly reasons: readonly string[];
+  readonly caveats: readonly string[];
+}
 
 export type LevelWithRatio = LevelResult & { readonly rawAround: RawAround; readonly ratioToRaw: number };
 
@@ -40,12 +55,19 @@ export interface BenchResults {
   readonly goal: GoalVerdict;
   /** `afterLevels` is the measurement the goal sheet asks for; `freshServer` has a cleaner baseline. */
   readonly roomMemory: { readonly afterLevels: RoomMemoryOutcome; readonly freshServer: RoomMemoryOutcome };
+  /** Issue 4, the last step on the first server. */
+  readonly fanOut: FanOutOutcome;
+  readonly fanOutGoal: FanOutVerdict;
+  /** Issue 5, on a second server whose printers are emulators in the bench process. */
+  readonly printing: PrintingOutcome;
   /** What the server printed at LOG_LEVEL=warn (distinct lines with counts): warnings are findings. */
   readonly serverOutput: Record<string, number>;
 }
 
 /** Level i ran between raw slices i and i + 1 (run.ts). */
-export function assembleResults(raw: RawResult, levels: readonly LevelResult[], roomMemory: BenchResults["roomMemory"], serverOutput: Record<string, number>): BenchResults {
+export function assembleResults(
+  raw: RawResult, levels: readonly LevelResult[], roomMemory: BenchResults["roomMemory"], fanOut: FanOutOutcome, printing: PrintingOutcome, serverOutput: Record<string, number>,
+): BenchResults {
   const withRatio = levels.map((l, i): LevelWithRatio => {
     const before = raw.slices[i]?.confirmsPerSecond ?? Number.NaN;
     const after = raw.slices[i + 1]?.confirmsPerSecond ?? Number.NaN;
@@ -61,6 +83,9 @@ export function assembleResults(raw: RawResult, levels: readonly LevelResult[], 
     levels: withRatio,
     goal: judgeGoal(withRatio),
     roomMemory,
+    fanOut,
+    fanOutGoal: judgeFanOut(fanOut),
+    printing,
     serverOutput,
   };
 }
@@ -111,6 +136,25 @@ function judgeGoal(levels: readonly LevelWithRatio[]): GoalVerdict {
   return { clients, ratioMin, p99MsMax, ratio: level.ratioToRaw, p99Ms: level.latency.p99Ms, pass: reasons.length === 0, reasons, caveats };
 }
 
+/** The issue-4 goal line: fan-out p99 within 3x the idle WebSocket round trip p99, every ticket shown, no failed confirm. */
+function judgeFanOut(fanOut: FanOutOutcome): FanOutVerdict {
+  const { p99RatioToPingMax } = benchSettings.fanOut.goal;
+  if ("error" in fanOut) return { p99RatioToPingMax, fanOutP99Ms: Number.NaN, pingP99Ms: Number.NaN, ratio: Number.NaN, pass: false, reasons: [`the fan-out did not run: ${fanOut.error}`], caveats: [] };
+  const fanOutP99Ms = fanOut.latency.p99Ms;
+  const pingP99Ms = fanOut.wsPingIdle.p99Ms;
+  const ratio = round(fanOutP99Ms / pingP99Ms, 1);
+  const reasons: string[] = [];
+  if (!(ratio <= p99RatioToPingMax)) reasons.push(`fan-out p99 is ${ratio}x the WebSocket round trip p99 (> ${p99RatioToPingMax}x)`);
+  if (fanOut.drops.total > 0) reasons.push(`the server closed KDS connections ${fanOut.drops.total} times (${codeList(fanOut.drops.byCode)}), the first ${fanOut.drops.firstAfterJoinS} s after the first KDS joined`);
+  if (fanOut.missing > 0) reasons.push(`${fanOut.missing} of ${fanOut.pairs} tickets never reached their KDS within ${benchSettings.fanOut.settleTimeoutMs / 1000} s`);
+  if (fanOut.confirm.errors.total > 0) reasons.push(`${fanOut.confirm.errors.total} confirms failed`);
+  if (fanOut.pairs === 0) reasons.push("no confirm completed in the window");
+  const caveats: string[] = [];
+  if (fanOut.printBacklogAtStart > 0) caveats.push(`${fanOut.printBacklogAtStart} slips of the earlier steps were still printing when it started`);
+  if (fanOut.confirm.bench.cpuPercent >= 90) caveats.push(`the bench process (POS clients and KDS decoding) used ${fanOut.confirm.bench.cpuPercent}% CPU: a busy client loop delays both the reply and the ticket`);
+  return { p99RatioToPingMax, fanOutP99Ms, pingP99Ms, ratio, pass: reasons.length === 0, reasons, caveats };
+}
+
 export function printReport(results: BenchResults): void {
   const { raw, levels } = results;
   const header = ["clients", "confirms/s", "p50 ms", "p99 ms", "loop p99 ms", "units/commit", "raw c/s", "ratio/raw", "errors", "srv cpu", "bench cpu"];
@@ -152,11 +196,82 @@ function printDetails(results: BenchResults): void {
     console.log(`\nServer output at LOG_LEVEL=warn (distinct lines):`);
     for (const [line, n] of printed) console.log(`  ${String(n).padStart(5)}x ${line}`);
   }
+  printFanOut(results.fanOut);
+  printPrinting(results.printing);
   const verdict = goal.pass ? "PASS" : `FAIL (${goal.reasons.join("; ")})`;
   console.log(`\nGoal: at ${goal.clients} clients confirms/s >= ${goal.ratioMin.toFixed(1)}x raw and p99 <= ${goal.p99MsMax} ms: ` +
     `${goal.ratio}x raw, p99 ${goal.p99Ms} ms -> ${verdict}`);
   for (const caveat of goal.caveats) console.log(`  caveat: ${caveat}`);
+  const f = results.fanOutGoal;
+  const fanOutVerdict = f.pass ? "PASS" : `FAIL (${f.reasons.join("; ")})`;
+  console.log(`Goal (kitchen fan-out): p99 <= ${f.p99RatioToPingMax}x the raw WebSocket round trip p99: ${fixed(f.fanOutP99Ms)} ms vs ${fixed(f.pingP99Ms)} ms = ` +
+    `${fixed(f.ratio, 1)}x -> ${fanOutVerdict}`);
+  for (const caveat of f.caveats) console.log(`  caveat: ${caveat}`);
   console.log("");
+}
+
+function printFanOut(fanOut: FanOutOutcome): void {
+  const s = benchSettings.fanOut;
+  if ("error" in fanOut) {
+    console.log(`\nKitchen fan-out: FAILED (${fanOut.error})`);
+    return;
+  }
+  const c = fanOut.confirm;
+  console.log(`\nKitchen fan-out (${fanOut.posClients} POS clients confirming on ${c.tables}, ${fanOut.kitchenDisplays} KDS joined as ${benchStore.kitchen.id} to the kitchen room "all"; ` +
+    `${s.measureMs / 1000} s after ${s.warmUpMs / 1000} s warm-up, same server, after the steps above)\n`);
+  const header = ["", "samples", "p50 ms", "p99 ms", "max ms"];
+  const row = (label: string, l: { samples: number; p50Ms: number; p99Ms: number; maxMs: number }) => [label, String(l.samples), fixed(l.p50Ms), fixed(l.p99Ms), fixed(l.maxMs)];
+  const ratio = (a: number, b: number) => (Number.isFinite(a / b) ? `${(a / b).toFixed(1)}x` : "n/a");
+  console.log(table(header, [
+    row("POS reply -> ticket on a KDS", fanOut.latency),
+    row("  of which live patches", fanOut.latencyLive),
+    row("WebSocket ping, idle (raw)", fanOut.wsPingIdle),
+    row("WebSocket ping, under the load", fanOut.wsPingUnderLoad),
+    ["fan-out / raw ping", "", ratio(fanOut.latency.p50Ms, fanOut.wsPingIdle.p50Ms), ratio(fanOut.latency.p99Ms, fanOut.wsPingIdle.p99Ms), ""],
+    ["fan-out / ping under the load", "", ratio(fanOut.latency.p50Ms, fanOut.wsPingUnderLoad.p50Ms), ratio(fanOut.latency.p99Ms, fanOut.wsPingUnderLoad.p99Ms), ""],
+  ]));
+  console.log(`  samples = counted confirms x KDS (${fanOut.pairs} pairs); ${fanOut.missing} never shown within ${s.settleTimeoutMs / 1000} s; ` +
+    `${fanOut.beforeReply} shown before the POS had its reply (negative, kept); settled ${fanOut.settleS} s after the window`);
+  console.log(`  per KDS: ${fanOut.perDisplay.map((p, i) => `#${i} p99 ${fixed(p.p99Ms)} ms, ${p.missing} missing, closed ${p.drops}x, ${p.connectedAtEnd ? "connected" : "NOT connected"} after settling`).join("; ")}`);
+  const d = fanOut.drops;
+  console.log(d.total === 0
+    ? "  KDS connections: none closed by the server"
+    : `  KDS connections: the server CLOSED them ${d.total} times (close codes ${codeList(d.byCode)}), the first ${d.firstAfterJoinS} s after the first KDS joined; ` +
+      `${fanOut.rejoins} rejoins (${fanOut.rejoinErrors} failed); ${fanOut.viaRejoin} pairs came with a rejoin's full state, not a live patch; ` +
+      `${fanOut.wsPingUnderLoadLost} pings under load lost or skipped while KDS 0 was away`);
+  const codes = Object.entries(c.errors.byCode).map(([k, n]) => `${k} x${n}`).join(", ");
+  console.log(`  POS side: ${fixed(c.confirmsPerSecond, 1)} confirms/s, reply p50 ${fixed(c.latency.p50Ms)} ms, p99 ${fixed(c.latency.p99Ms)} ms, errors ${c.errors.total}${codes ? ` (${codes})` : ""}; ` +
+    `server loop p99 ${fixed(c.server.eventLoopDelayP99Ms)} ms, srv cpu ${c.server.cpuPercent ?? "-"}%, bench cpu ${c.bench.cpuPercent}%, bench loop p99 ${fixed(c.bench.eventLoopDelayP99Ms)} ms`);
+  console.log(`  printing: ${fanOut.printBacklogAtStart} slips of earlier steps unprinted at the start, ${c.printing.backlogAtEnd} at the window's end (not waited for)`);
+}
+
+function codeList(byCode: Record<string, number>): string {
+  return Object.entries(byCode).map(([k, n]) => `${k} x${n}`).join(", ");
+}
+
+function printPrinting(printing: PrintingOutcome): void {
+  const s = benchSettings.printing;
+  if ("error" in printing) {
+    console.log(`\nPrinting: FAILED (${printing.error})`);
+    return;
+  }
+  const { throughput: t, latency: l, raw, ratios } = printing;
+  console.log(`\nPrinting (a second server; printers on emulators in the bench process: kitchen -> A, bar -> B; printing defaults)\n`);
+  console.log(table(["", "slips/s", "p50 ms", "p99 ms", "max ms", "samples"], [
+    ["project", fixed(t.slipsPerSecond, 1), fixed(l.toSlip.p50Ms), fixed(l.toSlip.p99Ms), fixed(l.toSlip.maxMs), String(l.toSlip.samples)],
+    [`raw sendJob (${raw.printers} loops)`, fixed(raw.slipsPerSecond, 1), fixed(raw.latency.p50Ms), fixed(raw.latency.p99Ms), fixed(raw.latency.maxMs), String(raw.latency.samples)],
+    ["project / raw", `${fixed(ratios.slipsPerSecond)}x`, `${fixed(ratios.p50, 1)}x`, `${fixed(ratios.p99, 1)}x`, "", ""],
+  ]));
+  const codes = (e: { total: number; byCode: Record<string, number> }) => (e.total === 0 ? "0" : `${e.total} (${Object.entries(e.byCode).map(([k, n]) => `${k} x${n}`).join(", ")})`);
+  console.log(`  (a) slips/s: ${t.confirms} confirms by ${t.clients} POS clients in ${t.confirmS} s (${fixed(t.confirmsPerSecond, 1)} confirms/s, errors ${codes(t.errors)}); ` +
+    `all ${t.slips} slips stored ${t.allPrintedS} s after the first send (kitchen ${fixed(t.kitchenSlipsPerSecond, 1)}/s on A, bar ${fixed(t.barSlipsPerSecond, 1)}/s on B), ` +
+    `the last ${t.tailS} s after the last reply; srv cpu ${t.serverCpuPercent ?? "-"}%, bench cpu ${t.benchCpuPercent}%; ${t.bytesPerSlip} bytes per slip`);
+  console.log(`  (b) p50/p99: ${l.clients} POS clients x ${s.latencyConfirmsPerClient}, each waiting for its kitchen slip on A before the next confirm: the confirm's ok reply -> ` +
+    `A stored the slip (receivedAt, 1 ms resolution); ${l.beforeReply} stored before the reply; the confirm itself p50 ${fixed(l.confirmReply.p50Ms)} ms, p99 ${fixed(l.confirmReply.p99Ms)} ms; errors ${codes(l.errors)}`);
+  console.log(`  (c) raw: one rendered kitchen slip (${raw.slipBytes} bytes, ${raw.bytesPerSlip} per slip with the status queries and GS ( H), sendJob in a tight loop on ` +
+    `${raw.printers} fresh emulators for ${raw.durationS} s, no server: ${fixed(raw.slipsPerSecondPerPrinter, 1)} slips/s per printer; latency = connect -> write -> echo; ` +
+    `errors ${raw.errors}${raw.textMatches ? "" : "; the emulator did NOT decode the rendered text back"}`);
+  if (printing.failedSlips > 0) console.log(`  ${printing.failedSlips} slips FAILED on the printing server`);
 }
 
 /** Writes bench/results/latest.json (git-ignored) and returns its path. */

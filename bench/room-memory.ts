@@ -1,7 +1,8 @@
 import type { PosClient, TableConnection } from "../clients/pos-client.ts";
 import type { MetricsProbe, ServerMetrics } from "./server-control.ts";
-import { LatencyRecorder, round, type LatencySummary } from "./stats.ts";
+import { round, type LatencySummary } from "./stats.ts";
 import { benchSettings, sleep, tableId } from "./settings.ts";
+import { pingRoundTrips } from "./ws-ping.ts";
 
 export interface RoomMemoryResult {
   readonly when: string;
@@ -35,7 +36,7 @@ export async function measureRoomMemory(when: string, staff: PosClient, probe: M
       if (!reply.ok) throw new Error(`session.open on ${id} failed: ${reply.error.code}`);
     }
     const after = await settledMetrics(probe, before.rooms + rooms);
-    const wsPing = await pingRoundTrips(joined[0]!, benchSettings.pingCount);
+    const wsPing = await pingRoundTrips(joined[0]!.room, benchSettings.pingCount);
     return {
       when,
       rooms,
@@ -87,22 +88,4 @@ async function settledMetrics(probe: MetricsProbe, rooms: number): Promise<Serve
   }
   await sleep(1_000);
   return probe.read();
-}
-
-/** Sequential pings, well under the room's per-client message limit. */
-async function pingRoundTrips(table: TableConnection, count: number): Promise<LatencySummary> {
-  const latency = new LatencyRecorder(count);
-  for (let i = 0; i < count; i++) {
-    const t0 = performance.now();
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error("no pong")), benchSettings.commandTimeoutMs);
-      // The SDK's own rtt is whole milliseconds; time it here instead.
-      table.room.ping(() => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
-    latency.record(performance.now() - t0);
-  }
-  return latency.summary();
 }

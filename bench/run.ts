@@ -3,20 +3,43 @@ import { WebSocket } from "ws";
 (globalThis as { WebSocket?: unknown }).WebSocket ??= WebSocket;
 
 import { PosClient } from "../clients/pos-client.ts";
-import type { ServerProcess } from "../test/support/server-process.ts";
 import { runConfirmLevel, type LevelResult } from "./confirm-load.ts";
-import { RawBenchmark, type RawSlice } from "./raw-sqlite.ts";
-import { assembleResults, OutputPhases, printReport, summarizeServerOutput, writeResults } from "./report.ts";
-import { measureRoomMemory, type RoomMemoryResult } from "./room-memory.ts";
-import { MetricsProbe, removeBenchDir, startBenchServer } from "./server-control.ts";
+import { runFanOut } from "./fan-out.ts";
+import { runPrintingBench } from "./print-bench.ts";
+import { RawBenchmark, type RawResult, type RawSlice } from "./raw-sqlite.ts";
+import {
+  assembleResults, OutputPhases, printReport, summarizeServerOutput, writeResults,
+  type FanOutOutcome, type PrintingOutcome, type RoomMemoryOutcome,
+} from "./report.ts";
+import { measureRoomMemory } from "./room-memory.ts";
+import { MetricsProbe, removeBenchDir, startBenchServer, stopBenchServer } from "./server-control.ts";
 import { benchSettings, benchStore } from "./settings.ts";
 
 /**
  * npm run bench: the real server as a child process at 1, 16 and 64 POS clients, with slices of
  * the raw SQLite ceiling before the first level and after each one (the server idle meanwhile),
- * then memory per open table room. See bench/README.md.
+ * then memory per open table room, then the kitchen fan-out; then printing on a second server
+ * whose printers are emulators in this process. See bench/README.md.
  */
 async function main(): Promise<void> {
+  const phases: { phase: string; chunks: string[] }[] = [];
+  const confirm = await onConfirmServer(phases);
+  console.log(`printing: raw sendJob ${benchSettings.printing.rawMs / 1000} s, then a server printing on emulators in this process …`);
+  const printing: PrintingOutcome = await runPrintingBench((output) => phases.push({ phase: "printing server", chunks: [...output] }))
+    .catch((error: unknown) => ({ error: errorText(error) }));
+  if (!("error" in printing)) {
+    const { throughput: t, latency: l, raw } = printing;
+    console.log(`  ${t.slipsPerSecond} slips/s (raw ${raw.slipsPerSecond}), confirm → slip p50 ${l.toSlip.p50Ms} ms, p99 ${l.toSlip.p99Ms} ms (raw sendJob p50 ${raw.latency.p50Ms} ms, p99 ${raw.latency.p99Ms} ms)`);
+  }
+  const results = assembleResults(confirm.raw, confirm.levels, confirm.roomMemory, confirm.fanOut, printing, summarizeServerOutput(phases));
+  const file = writeResults(results);
+  console.log(JSON.stringify(results, null, 2));
+  printReport(results);
+  console.log(`results: ${file}`);
+}
+
+/** Everything on the first server: the confirm levels with their raw slices, room memory, the kitchen fan-out. */
+async function onConfirmServer(phaseLog: { phase: string; chunks: string[] }[]) {
   const raw = await RawBenchmark.open();
   const { server, dir } = await startBenchServer();
   const phases = new OutputPhases(server.output);
@@ -39,37 +62,38 @@ async function main(): Promise<void> {
       console.log(`  ${level.confirmsPerSecond} confirms/s, p50 ${level.latency.p50Ms} ms, p99 ${level.latency.p99Ms} ms, errors ${level.errors.total}`);
       printSlice(raw.slice(`after ${clients} client${clients === 1 ? "" : "s"}`));
     }
-    const rawResult = await raw.finish();
+    const rawResult: RawResult = await raw.finish();
     console.log(`room memory after the levels: ${benchSettings.roomMemoryRooms} more table rooms …`);
     phases.begin("room memory, after");
     const afterMemory = await roomMemory("after the levels", staff, probe, memoryTable);
-    const results = assembleResults(rawResult, levels, { afterLevels: afterMemory, freshServer: freshMemory }, summarizeServerOutput(phases.split()));
-    const file = writeResults(results);
-    console.log(JSON.stringify(results, null, 2));
-    printReport(results);
-    console.log(`results: ${file}`);
+    const f = benchSettings.fanOut;
+    console.log(`kitchen fan-out: ${f.posClients} POS clients, ${f.kitchenDisplays} KDS: warm-up ${f.warmUpMs / 1000} s, measure ${f.measureMs / 1000} s …`);
+    phases.begin("kitchen fan-out");
+    const fanOut: FanOutOutcome = await runFanOut(server, probe).catch((error: unknown) => ({ error: errorText(error) }));
+    if (!("error" in fanOut)) console.log(`  fan-out p50 ${fanOut.latency.p50Ms} ms, p99 ${fanOut.latency.p99Ms} ms; WebSocket ping p99 ${fanOut.wsPingIdle.p99Ms} ms idle, ${fanOut.wsPingUnderLoad.p99Ms} ms under load`);
+    phaseLog.push(...phases.split());
+    const memory: { afterLevels: RoomMemoryOutcome; freshServer: RoomMemoryOutcome } = { afterLevels: afterMemory, freshServer: freshMemory };
+    return { raw: rawResult, levels, roomMemory: memory, fanOut };
   } catch (error) {
     console.error(`benchmark failed; server output:\n${server.output.join("").slice(-4_000)}`);
     throw error;
   } finally {
-    await stopServer(server);
+    await stopBenchServer(server);
     removeBenchDir(dir);
   }
 }
 
 /** A failed memory measurement is reported, not fatal: the confirm numbers still stand. */
-function roomMemory(when: string, staff: PosClient, probe: MetricsProbe, firstTable: number): Promise<RoomMemoryResult | { readonly when: string; readonly error: string }> {
-  return measureRoomMemory(when, staff, probe, firstTable).catch((error: unknown) => ({ when, error: error instanceof Error ? error.message : String(error) }));
+function roomMemory(when: string, staff: PosClient, probe: MetricsProbe, firstTable: number): Promise<RoomMemoryOutcome> {
+  return measureRoomMemory(when, staff, probe, firstTable).catch((error: unknown) => ({ when, error: errorText(error) }));
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function printSlice(slice: RawSlice): void {
   console.log(`raw better-sqlite3 (${slice.label}): ${slice.confirmsPerSecond} confirms/s, p50 ${slice.latency.p50Ms} ms, p99 ${slice.latency.p99Ms} ms`);
-}
-
-async function stopServer(server: ServerProcess): Promise<void> {
-  const killTimer = setTimeout(() => void server.kill(), 10_000);
-  await server.stop();
-  clearTimeout(killTimer);
 }
 
 main().then(

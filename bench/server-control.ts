@@ -7,23 +7,42 @@ import { startServer, tempDir, writeConfig, type ServerProcess } from "../test/s
 import type { WriterStats } from "../storage/index.ts";
 import { benchSettings, benchStore, tableId } from "./settings.ts";
 
-/** The demo store with T1..T130, so every benchmark client gets a table of its own. */
-export function benchConfig(): unknown {
+/** A printer entry of the config (server/config/printers.ts); the bench's point at emulators on loopback. */
+export interface BenchPrinter {
+  readonly id: string;
+  readonly name: string;
+  readonly host: string;
+  readonly port: number;
+  readonly stationIds: readonly string[];
+}
+
+/**
+ * The demo store with T1..T130, so every benchmark client gets a table of its own. No printers:
+ * the server prints on its built-in emulator; with printers, on those (and the `printing` defaults).
+ */
+export function benchConfig(printers: readonly BenchPrinter[] = []): unknown {
   const config = structuredClone(demoRawConfig);
   const store = config.stores[0]!;
   store.tables = Array.from({ length: benchSettings.tableCount }, (_, i) => ({ id: tableId(i + 1), name: `벤치 ${i + 1}` }));
-  return config;
+  return printers.length === 0 ? config : { ...config, stores: [{ ...store, printers: printers.map((p) => ({ ...p, stationIds: [...p.stationIds] })) }] };
 }
 
 /**
  * The real server as a child process (`server/main.ts`), with the bench config and a fresh data
  * dir, both under one temp dir (`removeBenchDir` deletes it: a run leaves ~100 MB of SQLite).
  */
-export async function startBenchServer(): Promise<{ server: ServerProcess; dir: string }> {
+export async function startBenchServer(printers: readonly BenchPrinter[] = []): Promise<{ server: ServerProcess; dir: string }> {
   const dir = tempDir("bench-server");
-  const configFile = writeConfig(dir, benchConfig());
+  const configFile = writeConfig(dir, benchConfig(printers));
   const server = await startServer({ dataDir: join(dir, "data"), env: { CONFIG_FILE: configFile, LOG_LEVEL: "warn" } });
   return { server, dir };
+}
+
+/** SIGTERM and wait; SIGKILL if it has not exited after 10 s. */
+export async function stopBenchServer(server: ServerProcess): Promise<void> {
+  const killTimer = setTimeout(() => void server.kill(), 10_000);
+  await server.stop();
+  clearTimeout(killTimer);
 }
 
 /** Deletes a temp dir the bench made, unless BENCH_KEEP_DATA=1 asks to keep it for a look. */

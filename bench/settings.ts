@@ -1,4 +1,5 @@
 import { roomLimits } from "../rooms/limits.ts";
+import { printingDefaults } from "../server/config/printers.ts";
 
 /** Reads a positive number of seconds from the environment (for quick local runs), else the default. */
 function secondsFromEnv(name: string, fallbackMs: number): number {
@@ -41,6 +42,52 @@ export const benchSettings = {
   printDrainPollMs: 250,
   roomsSettleTimeoutMs: 10_000,
   goal: { clients: 64, ratioMin: 1.0, p99MsMax: 50 },
+  /**
+   * Issue 4, kitchen fan-out: the last step on the same server, after room memory. 64 POS clients
+   * confirm in a closed loop (as a level does) while kitchen displays (KDS) watch the kitchen room.
+   */
+  fanOut: {
+    posClients: 64,
+    kitchenDisplays: 4,
+    /** T1..T64: every level closed its sessions, so these tables are free again. */
+    firstTable: 1,
+    warmUpMs: secondsFromEnv("BENCH_WARMUP_SECONDS", 1_000),
+    measureMs: secondsFromEnv("BENCH_FANOUT_SECONDS", 6_000),
+    /** After the window, wait at most this long for every counted ticket to reach every display. */
+    settleTimeoutMs: 10_000,
+    settlePollMs: 20,
+    /** A display the server closes rejoins at once, as a kitchen screen would; at most this many times each. */
+    rejoinsMax: 20,
+    rejoinDelayMs: 100,
+    /** Tickets remembered per display (every ticket it is shown, warm-up and bar tickets too). */
+    ticketsSeenMax: 200_000,
+    samplesMax: 2_000_000,
+    /** Pings during the window (on display 0, under load) start at most this often: under the flood guard. */
+    loadPingGapMs: 5,
+    goal: { p99RatioToPingMax: 3 },
+  },
+  /**
+   * Issue 5, printing: a second server, started after the first one stopped, whose printers are
+   * emulators in the bench process (kitchen → A, bar → B), with the config's `printing` defaults.
+   */
+  printing: {
+    /** (a) Throughput: this many confirms as fast as batchClients can, 2 slips each (emulators keep 1,000). */
+    batchConfirms: 300,
+    batchClients: 4,
+    /** (b) Latency: each client confirms, then waits for its kitchen slip on A, then confirms again. */
+    latencyClients: 4,
+    latencyConfirmsPerClient: 50,
+    /** (c) Raw: sendJob of one rendered slip in a tight loop, one loop per emulator (as many as the project's printers). */
+    rawMs: secondsFromEnv("BENCH_RAW_PRINT_SECONDS", 2_000),
+    rawPrinters: 2,
+    rawSlipsMax: 1_000_000,
+    /** Bounds for one slip to reach an emulator, and for the whole batch. */
+    slipTimeoutMs: 30_000,
+    batchTimeoutMs: 60_000,
+    /** How often the bench looks at the emulators' slips; the latency itself comes from the slip's receivedAt. */
+    slipPollMs: 2,
+    send: { connectTimeoutMs: printingDefaults.connectTimeoutMs, completionTimeoutMs: printingDefaults.completionTimeoutMs },
+  },
 } as const;
 
 /**
@@ -53,6 +100,8 @@ export const benchStore = {
   staff: { id: "s1", pin: "1111" },
   admin: { id: "a1", pin: "9999" },
   terminal: { id: "a1", pin: "9999" },
+  /** The kitchen displays of the fan-out part (role kitchen). */
+  kitchen: { id: "k1", pin: "5555" },
 } as const;
 
 /** One confirm: two lines on two stations (bar + kitchen), so two kitchen tickets. */
@@ -60,6 +109,13 @@ export const confirmLines = [
   { menuId: "soju", quantity: 1 },
   { menuId: "kimchi-jjigae", quantity: 2, optionIds: ["hot"] },
 ] as const;
+
+/** The line of confirmLines that the kitchen station gets (its ticket id is `${batchId}-kitchen`). */
+export const kitchenStationId = "kitchen";
+
+export function kitchenTicketId(batchId: string): string {
+  return `${batchId}-${kitchenStationId}`;
+}
 
 export function tableId(n: number): string {
   return `T${n}`;

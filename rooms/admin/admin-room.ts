@@ -17,6 +17,7 @@ export class AdminRoom extends Room<{ state: AdminState; client: Client<{ auth: 
   override maxMessagesPerSecond = roomLimits.messagesPerSecondMax;
   override patchRate: number | null = null;
   #unsubscribe: (() => void)[] = [];
+  #timer: NodeJS.Timeout | undefined;
 
   static withContext(ctx: RoomContext): typeof AdminRoom {
     return class BoundAdminRoom extends AdminRoom {
@@ -52,7 +53,8 @@ export class AdminRoom extends Room<{ state: AdminState; client: Client<{ auth: 
       // R-KRP-2: every admin hears of a failed slip at once, with what to do about it.
       this.broadcast("notice", notice);
     }));
-    this.clock.setInterval(() => this.#refresh(), adminLimits.refreshEveryMs);
+    // A Node timer: broadcastPatch ticks the room clock, which would re-enter a room-clock timer.
+    this.#timer = setInterval(() => this.#refresh(), adminLimits.refreshEveryMs);
   }
 
   #refresh(): void {
@@ -85,6 +87,7 @@ export class AdminRoom extends Room<{ state: AdminState; client: Client<{ auth: 
 
   override onDispose(): void {
     for (const unsubscribe of this.#unsubscribe) unsubscribe();
+    clearInterval(this.#timer);
   }
 
   override onUncaughtException(error: Error, methodName: string): void {

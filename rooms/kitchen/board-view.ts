@@ -15,11 +15,16 @@ export function inScope(ticket: BoardTicket, scope: ViewScope): boolean {
   return ticket.storeId === scope.storeId && (scope.stationId === "" || ticket.stationId === scope.stationId);
 }
 
-/** Brings the listed tickets (or all) of the board into the room state; bumped ones leave the screen. */
-export function syncTickets(view: KitchenState, board: KitchenBoard, scope: ViewScope, nowMs: number, only?: ReadonlySet<string>): void {
+/**
+ * Brings the listed tickets (or all) of the board into the room state; bumped ones leave the
+ * screen. Returns whether the bumped list may have changed (so the caller re-sorts it only then).
+ */
+export function syncTickets(view: KitchenState, board: KitchenBoard, scope: ViewScope, nowMs: number, only?: ReadonlySet<string>): boolean {
   const ids = only ?? new Set([...board.tickets.keys(), ...view.tickets.keys()]);
+  let bumpedChanged = only === undefined;
   for (const ticketId of ids) {
     const ticket = board.tickets.get(ticketId);
+    if (ticket && inScope(ticket, scope) && (ticket.bumpedAt !== null) !== view.bumped.includes(ticketId)) bumpedChanged = true;
     if (!ticket || !inScope(ticket, scope) || ticket.bumpedAt !== null) {
       view.tickets.delete(ticketId);
       continue;
@@ -34,9 +39,9 @@ export function syncTickets(view: KitchenState, board: KitchenBoard, scope: View
     }
     entry.printStatus = ticket.printStatus;
     writeItems(entry, ticket.itemIds.map((id) => board.items.get(id)).filter((i): i is BoardItem => i !== undefined));
+    refreshTicketFlags(entry, scope, nowMs);
   }
-  syncBumped(view, board, scope);
-  refreshFlags(view, scope, nowMs);
+  return bumpedChanged;
 }
 
 function writeItems(entry: TicketState, items: BoardItem[]): void {
@@ -58,7 +63,7 @@ function writeItems(entry: TicketState, items: BoardItem[]): void {
   entry.done = items.every((i) => i.state === "cooked" || i.state === "served" || i.state === "cancelled");
 }
 
-function syncBumped(view: KitchenState, board: KitchenBoard, scope: ViewScope): void {
+export function syncBumped(view: KitchenState, board: KitchenBoard, scope: ViewScope): void {
   const bumped = [...board.tickets.values()]
     .filter((t) => inScope(t, scope) && t.bumpedAt !== null)
     .sort((a, b) => (a.bumpedAt! < b.bumpedAt! ? -1 : 1))
@@ -87,8 +92,10 @@ export function syncAllDay(view: KitchenState, board: KitchenBoard, scope: ViewS
 
 /** R-KDS-4 urgency and R-KDS-3 late-serve flags, from the clock and the configured minutes. */
 export function refreshFlags(view: KitchenState, scope: ViewScope, nowMs: number): void {
-  for (const ticket of view.tickets.values()) {
-    ticket.urgent = !ticket.done && nowMs - Date.parse(ticket.createdAt) > scope.urgentAfterMs;
-    for (const item of ticket.items) item.late = item.state === "cooked" && item.cookedAt !== "" && nowMs - Date.parse(item.cookedAt) > scope.lateServeAfterMs;
-  }
+  for (const ticket of view.tickets.values()) refreshTicketFlags(ticket, scope, nowMs);
+}
+
+function refreshTicketFlags(ticket: TicketState, scope: ViewScope, nowMs: number): void {
+  ticket.urgent = !ticket.done && nowMs - Date.parse(ticket.createdAt) > scope.urgentAfterMs;
+  for (const item of ticket.items) item.late = item.state === "cooked" && item.cookedAt !== "" && nowMs - Date.parse(item.cookedAt) > scope.lateServeAfterMs;
 }

@@ -28,6 +28,8 @@ export class KitchenBoard {
   readonly #seen = new Set<string>();
   readonly #listeners = new Set<Listener>();
   readonly #sessionTable = new Map<string, string>();
+  /** item → the tickets that list it (an item is on its batch ticket and on any delta tickets). */
+  readonly #ticketsOfItem = new Map<string, Set<string>>();
   outboxHead = 0;
 
   constructor(private readonly reader: KitchenReader) {}
@@ -37,6 +39,7 @@ export class KitchenBoard {
     for (const row of snapshot.items) this.items.set(row.item_id, itemFromRow(row, snapshot.tickets.find((t) => t.session_id === row.session_id)));
     for (const row of snapshot.tickets) {
       this.tickets.set(row.ticket_id, ticketFromRow(row));
+      this.#index(row.ticket_id, JSON.parse(row.item_ids) as string[]);
       this.#sessionTable.set(row.session_id, row.table_id);
     }
     // A slip that failed before a restart still shows as "not printed".
@@ -78,7 +81,7 @@ export class KitchenBoard {
       const item = this.items.get(itemId);
       if (!item) return;
       update(item);
-      for (const t of this.tickets.values()) if (t.itemIds.includes(itemId)) changed.add(t.ticketId);
+      for (const ticketId of this.#ticketsOfItem.get(itemId) ?? []) changed.add(ticketId);
     };
     switch (event.type) {
       case "BatchConfirmed":
@@ -93,6 +96,7 @@ export class KitchenBoard {
         const source = this.items.get(event.itemIds[0] ?? "")?.source ?? "pos";
         const { ticketId, batchId, batchNo, stationId, kind } = event;
         this.tickets.set(ticketId, { ticketId, storeId, sessionId, tableId: tableId(), batchId, batchNo, stationId, kind, source, itemIds: [...event.itemIds], createdAt: event.at, bumpedAt: null, printStatus: "" });
+        this.#index(ticketId, event.itemIds);
         changed.add(ticketId);
         break;
       }
@@ -123,13 +127,21 @@ export class KitchenBoard {
       case "SessionClosed":
         // A table that has left: its tickets leave the kitchen screen (and the all-day counts).
         for (const t of [...this.tickets.values()]) if (t.sessionId === sessionId) { this.tickets.delete(t.ticketId); changed.add(t.ticketId); }
-        for (const i of [...this.items.values()]) if (i.sessionId === sessionId) this.items.delete(i.itemId);
+        for (const i of [...this.items.values()]) if (i.sessionId === sessionId) { this.items.delete(i.itemId); this.#ticketsOfItem.delete(i.itemId); }
         break;
       case "SessionOpened":
       case "TicketPrintRequested":
         break;
     }
     return changed;
+  }
+
+  #index(ticketId: string, itemIds: readonly string[]): void {
+    for (const itemId of itemIds) {
+      let set = this.#ticketsOfItem.get(itemId);
+      if (!set) this.#ticketsOfItem.set(itemId, (set = new Set()));
+      set.add(ticketId);
+    }
   }
 
   #tableOf(sessionId: string): string {

@@ -7,7 +7,7 @@ import { kitchenCommandSchema, kitchenCommandTypes, type KitchenCommand } from "
 import { syncStock } from "../table/state-sync.ts";
 import { KitchenState } from "./kitchen-state.ts";
 import { kitchenLimits } from "./limits.ts";
-import { refreshFlags, syncAllDay, syncTickets, type ViewScope } from "./board-view.ts";
+import { refreshFlags, syncAllDay, syncBumped, syncTickets, type ViewScope } from "./board-view.ts";
 import { KitchenActions } from "./kitchen-actions.ts";
 
 interface JoinOptions {
@@ -57,14 +57,16 @@ export class KitchenRoom extends Room<{ state: KitchenState; metadata: JoinOptio
     this.state.stationId = stationId;
     const board = this.ctx.board;
     syncTickets(this.state, board, this.#scope, this.ctx.clock.nowMs());
+    syncBumped(this.state, board, this.#scope);
     syncAllDay(this.state, board, this.#scope);
     syncStock(this.state, this.ctx.stock.levels(store.id));
     this.#unsubscribe.push(
+      // Changes of one event-loop turn go out as one patch: a busy service sends hundreds of events a second.
       board.onChange((storeId, ticketIds) => {
         if (storeId !== store.id) return;
-        syncTickets(this.state, board, this.#scope, this.ctx.clock.nowMs(), ticketIds);
-        syncAllDay(this.state, board, this.#scope);
-        this.broadcastPatch();
+        for (const id of ticketIds) this.#dirtyTickets.add(id);
+        this.#allDayDirty = true;
+        this.#schedulePatch();
       }),
       this.ctx.stock.onChange((storeId) => {
         if (storeId !== store.id) return;
@@ -76,10 +78,20 @@ export class KitchenRoom extends Room<{ state: KitchenState; metadata: JoinOptio
         this.broadcastPatch();
       }),
     );
-    this.clock.setInterval(() => {
-      refreshFlags(this.state, this.#scope, this.ctx.clock.nowMs());
-      this.broadcastPatch();
-    }, kitchenLimits.flagRefreshEveryMs);
+    // Node timers, not the room clock: broadcastPatch ticks the room clock, which would re-enter them.
+    this.#timers.push(
+      setInterval(() => {
+        refreshFlags(this.state, this.#scope, this.ctx.clock.nowMs());
+        this.broadcastPatch();
+      }, kitchenLimits.flagRefreshEveryMs),
+      // All-day counts scan every open item: at most a few times a second, not per event.
+      setInterval(() => {
+        if (!this.#allDayDirty) return;
+        this.#allDayDirty = false;
+        syncAllDay(this.state, board, this.#scope);
+        this.broadcastPatch();
+      }, kitchenLimits.allDayRefreshEveryMs),
+    );
     const actions = new KitchenActions(this.ctx, store, this.#scope, () => [...this.state.bumped]);
     this.#pipeline = new CommandPipeline<KitchenCommand>({
       schema: kitchenCommandSchema,
@@ -95,6 +107,23 @@ export class KitchenRoom extends Room<{ state: KitchenState; metadata: JoinOptio
     this.onMessage("heartbeat", (client: Client) => this.ctx.kitchenStatus.beat(client.sessionId));
   }
 
+  #dirtyTickets = new Set<string>();
+  #allDayDirty = false;
+  #patchScheduled = false;
+  #timers: NodeJS.Timeout[] = [];
+
+  #schedulePatch(): void {
+    if (this.#patchScheduled) return;
+    this.#patchScheduled = true;
+    setImmediate(() => {
+      this.#patchScheduled = false;
+      const ids = this.#dirtyTickets;
+      this.#dirtyTickets = new Set();
+      if (syncTickets(this.state, this.ctx.board, this.#scope, this.ctx.clock.nowMs(), ids)) syncBumped(this.state, this.ctx.board, this.#scope);
+      this.broadcastPatch();
+    });
+  }
+
   override onJoin(client: Client): void {
     this.ctx.kitchenStatus.connected(client.sessionId, this.#scope.storeId, this.#scope.stationId);
   }
@@ -105,6 +134,7 @@ export class KitchenRoom extends Room<{ state: KitchenState; metadata: JoinOptio
 
   override onDispose(): void {
     for (const unsubscribe of this.#unsubscribe) unsubscribe();
+    for (const timer of this.#timers) clearInterval(timer);
   }
 
   override onUncaughtException(error: Error, methodName: string): void {

@@ -6,6 +6,7 @@ export const kitchenLimits = {
   statusCheckEveryMs: 1_000,
   /** Urgency and late-serve flags are recomputed at this pace. */
   flagRefreshEveryMs: 5_000,
+  allDayRefreshEveryMs: 500,
   kitchenClientsMax: 64,
   /** Bumped tickets kept on the board per store for recall. */
   bumpedKeptMax: 50,

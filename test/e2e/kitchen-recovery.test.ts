@@ -61,6 +61,29 @@ t("a process killed right after a confirm was acknowledged still shows the ticke
   }
 });
 
+t("a kitchen screen that stays past its timers keeps its room and keeps getting tickets", async () => {
+  // Regression: a room-clock timer that broadcasts re-entered itself and crashed the room after 5 s.
+  const server = await startServer();
+  try {
+    const kitchen = await kds(server, "all");
+    let closed = 0;
+    kitchen.room.onLeave(() => (closed += 1));
+    await new Promise((r) => setTimeout(r, 5_600));
+    const pos = await openTable(await staff(server), "T4");
+    const reply = await pos.command<{ batchId: string }>("confirm", { lines: [{ menuId: "jeyuk", quantity: 1 }] });
+    assert.ok(reply.ok);
+    if (!reply.ok) return;
+    await eventually(() => kitchen.state.tickets.has(`${reply.data.batchId}-kitchen`), 3000, "ticket after 5 s");
+    await new Promise((r) => setTimeout(r, 600));
+    assert.is(closed, 0, "the kitchen room stayed up");
+    assert.not.ok(server.output.join("").includes("uncaught"), server.output.join("").slice(-2000));
+    await kitchen.leave();
+    await pos.leave();
+  } finally {
+    await server.stop();
+  }
+});
+
 t("the front sees a silent kitchen screen go dark within seconds", async () => {
   const server = await startServer();
   try {
