@@ -23,11 +23,17 @@ export class ThreadedWriter implements Writer {
   #nextId = 1;
   #routeSlip: ((storeId: string, stationId: string) => string | undefined) | undefined;
   #closed: Promise<void> | undefined;
+  /** Set when the thread died: later submissions fail at once instead of waiting forever. */
+  #dead: Error | undefined;
 
   private constructor(worker: Worker) {
     this.#worker = worker;
     worker.on("message", (message: FromWriter) => this.#receive(message));
-    worker.on("error", (error) => this.#failAll(error));
+    // Nothing can be stored without the thread: every waiting and later command fails with INTERNAL.
+    worker.on("error", (error) => {
+      console.error("storage writer thread failed", error);
+      this.#failAll(error);
+    });
     worker.on("exit", (code) => this.#failAll(new Error(`storage writer thread exited (${code})`)));
   }
 
@@ -82,6 +88,7 @@ export class ThreadedWriter implements Writer {
 
   #send(work: Work): Promise<void> {
     if (this.#closed) return Promise.reject(new Error("storage writer is closed"));
+    if (this.#dead) return Promise.reject(this.#dead);
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
       this.#waiting.set(id, { resolve, reject });
@@ -111,6 +118,7 @@ export class ThreadedWriter implements Writer {
   }
 
   #failAll(error: unknown): void {
+    this.#dead ??= error instanceof Error ? error : new Error(String(error));
     for (const waiter of this.#waiting.values()) waiter.reject(error);
     this.#waiting.clear();
   }
