@@ -85,9 +85,9 @@ export class CommitWriter implements Writer {
 
   constructor(storage: Storage) {
     this.#storage = storage;
-    const projector = createProjector(storage);
     const stock = createStockWriter(storage);
     const print = createPrintStore(storage);
+    const projector = createProjector(storage, print);
     const insertEvent = preparedInsert(storage, "session_events", ["session_id", "seq", "type", "v", "payload", "at", "actor_id", "cmd_id"]);
     const insertOutbox = preparedInsert(storage, "outbox", ["event_id", "store_id", "session_id", "topic", "payload", "created_at"]);
     const insertCommand = preparedInsert(storage, "processed_commands", ["cmd_id", "store_id", "actor_id", "command_type", "body_hash", "reply", "created_at"]);

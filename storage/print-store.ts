@@ -78,10 +78,6 @@ export function createPrintStore(storage: Storage) {
   const failed = db.prepare(`select ${slipColumns} from print_slips where store_id = ? and state = 'failed' order by updated_at desc limit ?`);
   const maxReprint = db.prepare("select coalesce(max(reprint_no), 0) from print_slips where slip_key = ? or reprint_of = ?").pluck();
 
-  const finish = db.transaction((jobId: string, slipKey: string, outcome: JobRow["state"], error: string | null, slipState: SlipRow["state"], needsMark: boolean, at: string) => {
-    finishJob.run({ jobId, state: outcome, error, at });
-    updateSlip.run({ slipKey, state: slipState, needsMark: needsMark ? 1 : 0, error, at });
-  });
   const recover = db.transaction((at: string) => {
     const rows = interrupted.all() as { jobId: string; slipKey: string }[];
     for (const row of rows) {
@@ -105,9 +101,6 @@ export function createPrintStore(storage: Storage) {
     slip: (slipKey: string) => slip(getSlip.get(slipKey)),
     nextPending: (printerId: string) => slip(next.get(printerId)),
     pendingCount: (printerId: string) => pendingCount.get(printerId) as number,
-    finishJob(jobId: string, slipKey: string, outcome: JobRow["state"], error: string | null, slipState: SlipRow["state"], needsMark: boolean, at: string): void {
-      finish(jobId, slipKey, outcome, error, slipState, needsMark, at);
-    },
     /** Start-up: attempts cut off by a crash have an unknown outcome; their next copy is marked. */
     recoverInterrupted: (at: string) => recover(at),
     interruptedCount: () => interrupted.all().length,

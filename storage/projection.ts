@@ -1,6 +1,6 @@
 import type { SessionEvent, SessionStatus, ConfirmedItem, OrderSource } from "../domain/index.ts";
 import { preparedInsert, type Storage } from "./database.ts";
-import { createPrintStore } from "./print-store.ts";
+import type { PrintStore } from "./print-store.ts";
 
 /** The session row after a unit is applied (denormalised for queries; events stay the truth). */
 export interface SessionSnapshot {
@@ -23,8 +23,7 @@ function expectOne(result: { changes: number }, id: string): void {
 }
 
 /** Turns events into rows of the query tables; compiled once, run as prepared statements. */
-export function createProjector(storage: Storage) {
-  const prints = createPrintStore(storage);
+export function createProjector(storage: Storage, prints: PrintStore) {
   const insertBatch = preparedInsert(storage, "order_batches", ["batch_id", "session_id", "batch_no", "source", "total_won", "confirmed_at", "confirmed_by", "cmd_id"]);
   const insertItem = preparedInsert(storage, "order_items", [
     "item_id", "batch_id", "session_id", "menu_id", "name", "station_id", "quantity", "unit_price_won",

@@ -6,6 +6,7 @@ import { slipLimits } from "../../printers/index.ts";
 
 const printLimits = { reprintsPerSlipMax: slipLimits.reprintCountMax } as const;
 import type { AdminCommand } from "../wire/admin-commands.ts";
+import { isoAt } from "../../server/clock.ts";
 
 /** Admin print commands: each is one durable, audited unit; then the printer's actor wakes. */
 export class PrintCommands {
@@ -60,7 +61,7 @@ export class PrintCommands {
   }
 
   #now(): string {
-    return new Date(this.ctx.clock.nowMs()).toISOString();
+    return isoAt(this.ctx.clock);
   }
 
   #commit(meta: CommandMeta, action: string, slip: SlipRow, write: PrintWrite, after: unknown, at: string): Promise<void> {

@@ -5,6 +5,7 @@ import { wireError } from "../wire/codes.ts";
 import type { KitchenCommand } from "../wire/kitchen-commands.ts";
 import type { BoardTicket } from "./board.ts";
 import { inScope, type ViewScope } from "./board-view.ts";
+import { isoAt } from "../../server/clock.ts";
 
 /**
  * Turns kitchen commands into commands on the table session that owns the ticket, so a KDS and a
@@ -70,7 +71,7 @@ export class KitchenActions {
   /** 86 / countdown: store-wide, audited, enforced by decide and by the database at confirm. */
   async #setStock(menuId: string, soldOut: boolean, remaining: number | null, meta: CommandMeta): Promise<Outcome> {
     if (!this.store.menu.items.has(menuId)) return refuse("NOT_FOUND", "unknown menu item", { menuId });
-    const at = new Date(this.ctx.clock.nowMs()).toISOString();
+    const at = isoAt(this.ctx.clock);
     const before = this.ctx.stock.levels(this.store.id).get(menuId) ?? null;
     const data = { menuId, soldOut, remaining };
     const audit: AuditEntry = {

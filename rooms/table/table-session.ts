@@ -9,6 +9,7 @@ import { roomLimits } from "../limits.ts";
 import { Mailbox } from "../mailbox.ts";
 import { fromDomainError, wireError } from "../wire/codes.ts";
 import { auditFor } from "./audit-entries.ts";
+import { isoAt } from "../../server/clock.ts";
 
 type CommandBody = SessionCommand extends infer C ? (C extends SessionCommand ? Omit<C, "actor" | "at"> : never) : never;
 
@@ -103,7 +104,7 @@ export class TableSession {
   #run(meta: CommandMeta, build: () => { base?: SessionState; command: CommandBody; reply: (s: SessionState) => unknown }): Promise<Outcome> {
     const queued = this.#mailbox.run(() => {
       const { base, command, reply } = build();
-      const full = { ...command, actor: actorOf(meta), at: new Date(this.ctx.clock.nowMs()).toISOString() } as SessionCommand;
+      const full = { ...command, actor: actorOf(meta), at: isoAt(this.ctx.clock) } as SessionCommand;
       return this.#apply(full, base ?? this.#state, meta, reply);
     });
     return queued ?? Promise.resolve({ ok: false, transient: true, error: wireError("BUSY", "too many commands waiting for this table") });

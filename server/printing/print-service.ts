@@ -2,7 +2,7 @@ import { queryStatus } from "../../printers/index.ts";
 import type { KitchenReader, OutboxRow, PrintStore, SlipRow, SystemWrite } from "../../storage/index.ts";
 import type { TicketPrintRequested } from "../../domain/index.ts";
 import type { AppConfig, StoreConfig } from "../config/index.ts";
-import type { Clock } from "../clock.ts";
+import { isoAt, type Clock } from "../clock.ts";
 import type { Logger } from "../logger.ts";
 import type { OutboxSubscriber } from "../outbox-relay.ts";
 import { PrinterActor } from "./printer-actor.ts";
@@ -70,7 +70,7 @@ export class PrintService {
 
   async start(): Promise<void> {
     const interrupted = this.deps.prints.interruptedCount();
-    await this.deps.writer.submitSystem([{ kind: "recoverPrintJobs", at: new Date(this.deps.clock.nowMs()).toISOString() }]);
+    await this.deps.writer.submitSystem([{ kind: "recoverPrintJobs", at: isoAt(this.deps.clock) }]);
     if (interrupted > 0) this.deps.log.warn(`printing: ${interrupted} attempt(s) cut off by a stop; those slips will print again marked REPRINT`);
     for (const actor of this.#actors.values()) actor.wake();
     void this.checkHealth();
@@ -110,7 +110,7 @@ export class PrintService {
     await Promise.all([...this.#actors.values()].map(async (actor) => {
       if (actor.busy) return;
       const result = await queryStatus({ host: actor.printer.host, port: actor.printer.port }, this.deps.config.printing.connectTimeoutMs);
-      const at = new Date(this.deps.clock.nowMs()).toISOString();
+      const at = isoAt(this.deps.clock);
       actor.health.checkedAt = at;
       if (!("online" in result)) {
         Object.assign(actor.health, { reachable: false, lastError: result.error });
@@ -135,12 +135,12 @@ export class PrintService {
   #outcome(printer: ResolvedPrinter, slip: SlipRow, outcome: "printed" | "failed", error: string | null): void {
     const tableId = this.deps.kitchen.ticketWithItems(slip.ticketId)?.ticket.table_id ?? null;
     const message = outcome === "printed" ? `printed on ${printer.name}` : `could not print on ${printer.name}: ${error}`;
-    this.#notify({ kind: outcome === "printed" ? "printed" : "print_failed", storeId: printer.storeId, tableId, ticketId: slip.ticketId, slipKey: slip.slipKey, printerId: printer.id, message, at: new Date(this.deps.clock.nowMs()).toISOString() });
+    this.#notify({ kind: outcome === "printed" ? "printed" : "print_failed", storeId: printer.storeId, tableId, ticketId: slip.ticketId, slipKey: slip.slipKey, printerId: printer.id, message, at: isoAt(this.deps.clock) });
   }
 
   async #failover(printer: ResolvedPrinter): Promise<void> {
     const backupId = printer.backupPrinterId!;
-    const at = new Date(this.deps.clock.nowMs()).toISOString();
+    const at = isoAt(this.deps.clock);
     await this.deps.writer.submitSystem([{ kind: "moveToBackup", from: printer.id, to: backupId, at }]);
     this.deps.log.warn(`printing: ${printer.id} failed over to ${backupId}`);
     this.#notify({ kind: "failover", storeId: printer.storeId, tableId: null, ticketId: null, slipKey: null, printerId: printer.id, message: `${printer.name} failed; slips go to ${this.#actors.get(backupId)?.printer.name ?? backupId}`, at });

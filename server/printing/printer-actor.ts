@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { renderSlip, sendJob, type SendResult } from "../../printers/index.ts";
 import type { KitchenReader, PrintStore, SlipRow, SystemWrite } from "../../storage/index.ts";
 import type { PrintingConfig, StoreConfig } from "../config/index.ts";
-import type { Clock } from "../clock.ts";
+import { isoAt, type Clock } from "../clock.ts";
 import type { Logger } from "../logger.ts";
 import { slipFromTicket } from "./slip-data.ts";
 import type { PrinterHealth, ResolvedPrinter } from "./types.ts";
@@ -99,7 +99,7 @@ export class PrinterActor {
   }
 
   async #attempt(slip: SlipRow): Promise<void> {
-    const now = () => new Date(this.deps.clock.nowMs()).toISOString();
+    const now = () => isoAt(this.deps.clock);
     const data = this.deps.kitchen.ticketWithItems(slip.ticketId);
     if (!data) {
       await this.deps.submit([{ kind: "finishJob", jobId: "", slipKey: slip.slipKey, outcome: "not_sent", error: "ticket not found", slipState: "failed", needsMark: false, at: now() }]);
