@@ -1,10 +1,17 @@
 import { assert } from "./assert.ts";
 
 declare const wonBrand: unique symbol;
-/** Whole Korean won. Only this module does arithmetic on money. */
+/**
+ * Whole Korean won. Arithmetic on money happens here, or (where a business input may cross a
+ * bound) on plain safe integers checked by pricing.ts checkAmount/totalOf before won() wraps them.
+ */
 export type Won = number & { readonly [wonBrand]: true };
 
-/** 100억: no table spends more; keeps every sum far inside the safe-integer range. */
+/**
+ * 100억: no table spends more; keeps every sum far inside the safe-integer range. The bound on any
+ * single amount (moneyLimits.totalMax in limits.ts): the decider refuses a command that would cross
+ * it with amount_too_large before it wraps anything here, so won()'s assertion only catches bugs.
+ */
 export const wonMax = 10_000_000_000;
 
 export function won(amount: number): Won {

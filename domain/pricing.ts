@@ -1,7 +1,7 @@
 import type { Menu, MenuItem, OptionChoice } from "./menu.ts";
-import { addWon, mulWon, sumWon, type Won } from "./money.ts";
-import { orderLimits } from "./limits.ts";
-import type { DomainError } from "./session/errors.ts";
+import { sumWon, won, type Won } from "./money.ts";
+import { moneyLimits, orderLimits } from "./limits.ts";
+import type { AmountKind, DomainError } from "./session/errors.ts";
 
 /** What a terminal asks for: a menu id, a quantity, chosen option ids, a note. */
 export interface LineRequest {
@@ -36,7 +36,13 @@ export function priceLine(menu: Menu, request: LineRequest): PriceResult {
   if (request.note.length > orderLimits.noteLengthMax) return fail({ code: "note_too_long", max: orderLimits.noteLengthMax });
   const options = resolveOptions(item, request.optionIds);
   if (!Array.isArray(options)) return fail(options);
-  const unitWithOptions = options.reduce((sum, o) => addWon(sum, o.priceDelta), item.price);
+  // Plain safe integers first (|price|, |delta| ≤ wonMax, ≤ optionsPerLineMax options, quantity ≤ 99),
+  // so a business input out of bounds is a typed refusal here, never won()'s assertion.
+  const unitWithOptions = options.reduce<number>((sum, o) => sum + o.priceDelta, item.price);
+  if (unitWithOptions < 0) return fail({ code: "invalid_options", menuId: item.id, detail: "options bring the unit price below zero" });
+  const lineTotal = unitWithOptions * request.quantity;
+  const tooLarge = checkAmount("line", lineTotal);
+  if (tooLarge) return fail(tooLarge);
   return {
     ok: true,
     line: {
@@ -47,7 +53,7 @@ export function priceLine(menu: Menu, request: LineRequest): PriceResult {
       unitPrice: item.price,
       options,
       note: request.note,
-      lineTotal: mulWon(unitWithOptions, request.quantity),
+      lineTotal: won(lineTotal),
     },
   };
 }
@@ -77,8 +83,72 @@ function resolveOptions(item: MenuItem, optionIds: readonly string[]): OptionCho
   return chosen;
 }
 
+/** Sums amounts already known to fit (asserts otherwise); for a total that may not fit use totalOf. */
 export function linesTotal(lines: readonly { lineTotal: Won }[]): Won {
   return sumWon(lines.map((l) => l.lineTotal));
+}
+
+export type TotalResult = { ok: true; total: Won } | { ok: false; error: DomainError };
+
+/**
+ * Adds amounts (each a Won or a sum of a few) as plain integers, then checks the bound: past
+ * moneyLimits.totalMax the result is amount_too_large for `what`, a typed refusal. Use it for the
+ * draft and batch totals and for a session total after a change.
+ */
+export function totalOf(what: AmountKind, amounts: Iterable<number>): TotalResult {
+  let total = 0;
+  for (const amount of amounts) total += amount;
+  const tooLarge = checkAmount(what, total);
+  return tooLarge ? { ok: false, error: tooLarge } : { ok: true, total: won(total) };
+}
+
+/** amount_too_large when `amount` is out of ±moneyLimits.totalMax (or not a safe integer); otherwise undefined. */
+export function checkAmount(what: AmountKind, amount: number): DomainError | undefined {
+  const max = moneyLimits.totalMax;
+  if (Number.isSafeInteger(amount) && Math.abs(amount) <= max) return undefined;
+  return { code: "amount_too_large", what, max, amount };
+}
+
+/** The shape unitPriceRange reads: a MenuItem, or a config file's item before it becomes one. */
+export interface PricedItemShape {
+  readonly price: number;
+  readonly optionGroups: readonly { readonly minSelect: number; readonly maxSelect: number; readonly choices: readonly { readonly priceDelta: number }[] }[];
+}
+
+/**
+ * The cheapest and the dearest one unit of `item` can be, over every option set a line may choose
+ * (each group within minSelect..maxSelect, at most optionsPerLineMax options in all), as plain numbers.
+ * Config validation bounds both by 0..moneyLimits.unitPriceMax.
+ */
+export function unitPriceRange(item: PricedItemShape): { min: number; max: number } {
+  return { min: item.price + extremeDeltas(item, -1), max: item.price + extremeDeltas(item, 1) };
+}
+
+/**
+ * The largest (sign 1) or smallest (sign -1) sum of option deltas one line can carry. Every group's
+ * required picks are its minSelect best ones; the rest of the optionsPerLineMax budget goes greedily
+ * to the best remaining improving picks within each group's maxSelect (exact: per group, sorted picks
+ * have shrinking gains).
+ */
+function extremeDeltas(item: PricedItemShape, sign: 1 | -1): number {
+  let sum = 0;
+  let count = 0;
+  const optional: number[] = [];
+  for (const group of item.optionGroups) {
+    const gains = group.choices.map((c) => sign * c.priceDelta).sort((a, b) => b - a);
+    const required = Math.min(Math.max(group.minSelect, 0), gains.length);
+    const allowed = Math.min(Math.max(group.maxSelect, required), gains.length);
+    for (let i = 0; i < required; i++) sum += gains[i]!;
+    count += required;
+    for (let i = required; i < allowed; i++) if (gains[i]! > 0) optional.push(gains[i]!);
+  }
+  optional.sort((a, b) => b - a);
+  for (const gain of optional) {
+    if (count >= orderLimits.optionsPerLineMax) break;
+    sum += gain;
+    count += 1;
+  }
+  return sign * sum;
 }
 
 function fail(error: DomainError): PriceResult {

@@ -1,10 +1,10 @@
 import { orderLimits } from "../limits.ts";
-import { addWon, mulWon } from "../money.ts";
+import { won } from "../money.ts";
 import type { CancelBatch, CancelItem, ChangeItemQuantity, CancelReasonCode } from "./commands.ts";
 import type { DomainError } from "./errors.ts";
 import type { ConfirmedItem, SessionEvent } from "./events.ts";
 import type { ActorRef, OrderItem, SessionState } from "./state.ts";
-import { checkQuantity } from "../pricing.ts";
+import { checkAmount, checkQuantity, totalOf } from "../pricing.ts";
 import { deltaTicketId, ticketEvents } from "./tickets.ts";
 import type { Decision } from "./decide.ts";
 
@@ -13,6 +13,9 @@ export function decideCancel(command: CancelItem, state: SessionState): Decision
   const refusal = checkCancellable(state, command.itemId, command.reason, command.actor, command.reasonCode);
   if (refusal) return { ok: false, error: refusal };
   const item = state.items.get(command.itemId)!;
+  // Lines are never negative today, so this only guards histories from menus that allowed it.
+  const sessionTotal = totalOf("session", [state.total, -item.lineTotal]);
+  if (!sessionTotal.ok) return sessionTotal;
   const othersLive = [...state.items.values()].some((i) => i.batchId === item.batchId && i.stationId === item.stationId && i.itemId !== item.itemId && i.state !== "cancelled");
   return {
     ok: true,
@@ -33,6 +36,8 @@ export function decideCancelBatch(command: CancelBatch, state: SessionState): De
     const refusal = checkCancellable(state, item.itemId, command.reason, command.actor, command.reasonCode);
     if (refusal) return { ok: false, error: refusal };
   }
+  const sessionTotal = totalOf("session", [state.total, ...live.map((i) => -i.lineTotal)]);
+  if (!sessionTotal.ok) return sessionTotal;
   const events: SessionEvent[] = live.map((item) => cancelled(command, item, null));
   for (const stationId of new Set(live.map((i) => i.stationId))) {
     const itemIds = live.filter((i) => i.stationId === stationId).map((i) => i.itemId);
@@ -51,10 +56,16 @@ export function decideChangeQuantity(command: ChangeItemQuantity, state: Session
   if (old.quantity === command.quantity) return { ok: true, events: [] };
   if (state.items.has(command.newItemId)) return { ok: false, error: { code: "id_already_used", id: command.newItemId } };
   if (state.items.size + 1 > orderLimits.itemsPerSessionMax) return { ok: false, error: { code: "too_many_lines", max: orderLimits.itemsPerSessionMax } };
-  const unitWithOptions = old.options.reduce((sum, o) => addWon(sum, o.priceDelta), old.unitPrice);
+  // Plain safe integers, checked before anything becomes a Won (R-ITEM-1 keeps the old unit price and options).
+  const unitWithOptions = old.options.reduce<number>((sum, o) => sum + o.priceDelta, old.unitPrice);
+  const lineTotal = unitWithOptions * command.quantity;
+  const lineError = checkAmount("line", lineTotal);
+  if (lineError) return { ok: false, error: lineError };
+  const sessionTotal = totalOf("session", [state.total, -old.lineTotal, lineTotal]);
+  if (!sessionTotal.ok) return sessionTotal;
   const item: ConfirmedItem = {
     itemId: command.newItemId, menuId: old.menuId, name: old.name, stationId: old.stationId, quantity: command.quantity,
-    unitPrice: old.unitPrice, options: old.options, note: old.note, lineTotal: mulWon(unitWithOptions, command.quantity),
+    unitPrice: old.unitPrice, options: old.options, note: old.note, lineTotal: won(lineTotal),
   };
   const { at, actor } = command;
   return {

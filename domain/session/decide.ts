@@ -1,7 +1,7 @@
 import { assertNever } from "../assert.ts";
 import type { Menu } from "../menu.ts";
 import { orderLimits } from "../limits.ts";
-import { linesTotal, priceLine } from "../pricing.ts";
+import { priceLine, totalOf } from "../pricing.ts";
 import type { CloseSession, ConfirmDraft, OpenSession, SessionCommand } from "./commands.ts";
 import type { DomainError } from "./errors.ts";
 import type { SessionState } from "./state.ts";
@@ -81,10 +81,14 @@ function decideConfirm(command: ConfirmDraft, state: SessionState, context: Deci
   }
   const stockError = checkStock(items, context.stock);
   if (stockError) return reject(stockError);
+  const batchTotal = totalOf("draft", items.map((i) => i.lineTotal));
+  if (!batchTotal.ok) return batchTotal;
+  const sessionTotal = totalOf("session", [state.total, batchTotal.total]);
+  if (!sessionTotal.ok) return sessionTotal;
   const batchNo = state.batches.length + 1;
   const { batchId, source } = command;
   const events: SessionEvent[] = [
-    { type: "BatchConfirmed", v: 1, ...meta(command), batchId, batchNo, source, items, total: linesTotal(items) },
+    { type: "BatchConfirmed", v: 1, ...meta(command), batchId, batchNo, source, items, total: batchTotal.total },
   ];
   for (const stationId of new Set(items.map((i) => i.stationId))) {
     const itemIds = items.filter((i) => i.stationId === stationId).map((i) => i.itemId);

@@ -1,3 +1,6 @@
+/** Which total a money bound applies to. */
+export type AmountKind = "line" | "draft" | "session";
+
 /**
  * Expected refusals, named after the rule they protect (house style): values, never throws.
  * The room maps each code to a stable wire code (docs/PROTOCOL.md).
@@ -9,6 +12,8 @@ export type DomainError =
   | { code: "version_conflict"; expected: number; actual: number }
   | { code: "empty_draft" }
   | { code: "too_many_lines"; max: number }
+  /** A line, draft (confirm batch) or session total would pass moneyLimits.totalMax; `amount` is what it would have been. */
+  | { code: "amount_too_large"; what: AmountKind; max: number; amount: number }
   | { code: "unknown_menu_item"; menuId: string }
   | { code: "sold_out"; menuId: string; remaining?: number }
   | { code: "invalid_quantity"; min: number; max: number }

@@ -1,4 +1,4 @@
-import { orderLimits, priceLine, isActive, type LineRequest, type Menu } from "../../domain/index.ts";
+import { orderLimits, priceLine, isActive, totalOf, type LineRequest, type Menu } from "../../domain/index.ts";
 import type { Outcome } from "../command-pipeline.ts";
 import { DraftLineState, type TableState } from "../table-state.ts";
 import { fromDomainError, wireError } from "../wire/codes.ts";
@@ -24,6 +24,9 @@ export class Draft {
     const request: LineRequest = { menuId: edit.menuId ?? "", quantity: edit.quantity ?? 1, optionIds: edit.optionIds ?? [], note: edit.note ?? "" };
     const priced = priceLine(this.menu(), request);
     if (!priced.ok) return { ok: false, error: fromDomainError(priced.error) };
+    // The draft's total is bounded like a batch's: a draft that could never be confirmed is refused now.
+    const total = totalOf("draft", [...[...this.state.draft.values()].map((l) => l.lineTotalWon), priced.line.lineTotal]);
+    if (!total.ok) return { ok: false, error: fromDomainError(total.error) };
     const lineId = this.newId();
     const line = new DraftLineState({ lineId, addedBy, menuId: "", name: "" });
     this.#write(line, request, priced.line);
@@ -43,6 +46,9 @@ export class Draft {
     };
     const priced = priceLine(this.menu(), request);
     if (!priced.ok) return { ok: false, error: fromDomainError(priced.error) };
+    const others = [...this.state.draft.values()].filter((l) => l !== line).map((l) => l.lineTotalWon);
+    const total = totalOf("draft", [...others, priced.line.lineTotal]);
+    if (!total.ok) return { ok: false, error: fromDomainError(total.error) };
     this.#write(line, request, priced.line); // mutate in place: a replaced instance re-fires onAdd on clients
     return this.#changed({ lineId: edit.lineId });
   }

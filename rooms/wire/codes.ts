@@ -41,6 +41,7 @@ const domainToWire: Record<DomainError["code"], WireErrorCode> = {
   version_conflict: "VERSION_CONFLICT",
   empty_draft: "EMPTY_DRAFT",
   too_many_lines: "LIMIT_EXCEEDED",
+  amount_too_large: "LIMIT_EXCEEDED",
   unknown_menu_item: "NOT_FOUND",
   sold_out: "SOLD_OUT",
   invalid_quantity: "INVALID_QUANTITY",

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Menu, MenuItem, Station } from "../../domain/menu.ts";
-import { wonMax } from "../../domain/money.ts";
-import { orderLimits } from "../../domain/limits.ts";
+import { moneyLimits, orderLimits } from "../../domain/limits.ts";
+import { unitPriceRange } from "../../domain/pricing.ts";
 import { pinPattern } from "./pin.ts";
 import { checkPrinters, printerSchema, printingSchema, type PrinterConfig, type PrintingConfig } from "./printers.ts";
 
@@ -43,7 +43,8 @@ function wonField(min: number, max: number) {
 
 const minutes = z.int().min(1).max(configLimits.minutesMax);
 
-const choiceSchema = z.strictObject({ id, name, priceDelta: wonField(-wonMax, wonMax) });
+// Money bounds come from the domain (moneyLimits, domain/limits.ts): a unit, options included, is 0..unitPriceMax.
+const choiceSchema = z.strictObject({ id, name, priceDelta: wonField(-moneyLimits.unitPriceMax, moneyLimits.unitPriceMax) });
 
 const optionGroupSchema = z
   .strictObject({
@@ -62,7 +63,7 @@ const menuItemSchema = z
   .strictObject({
     id,
     name,
-    price: wonField(0, wonMax),
+    price: wonField(0, moneyLimits.unitPriceMax),
     stationId: id,
     soldOut: z.boolean().default(false),
     optionGroups: z.array(optionGroupSchema).max(configLimits.optionGroupsPerItemMax).default(() => []),
@@ -78,7 +79,36 @@ const menuItemSchema = z
     const required = item.optionGroups.reduce((sum, g) => sum + g.minSelect, 0);
     const max = orderLimits.optionsPerLineMax;
     if (required > max) fail(ctx, ["optionGroups"], `minSelect totals ${required}, but an order line carries at most ${max} options`);
+    checkUnitPrice(ctx, item);
   });
+
+/**
+ * With the options a line can choose together (within each group's maxSelect, at most
+ * optionsPerLineMax), a unit must cost 0..unitPriceMax, so a line (× quantityMax) stays within
+ * the domain's totalMax and never goes below zero. The price field alone is checked by wonField.
+ */
+function checkUnitPrice(ctx: z.RefinementCtx, item: Parameters<typeof unitPriceRange>[0]): void {
+  // A price or delta out of its own range is already reported at its own path; say it once.
+  if (item.optionGroups.length === 0 || !moneyFieldsOk(item)) return;
+  const { unitPriceMax, totalMax } = moneyLimits;
+  const { min, max } = unitPriceRange(item);
+  if (max > unitPriceMax) {
+    fail(ctx, ["optionGroups"], `with its dearest options a unit costs ${max} won, more than the ${unitPriceMax} allowed (× quantity ${orderLimits.quantityMax} must stay within ${totalMax})`);
+  }
+  if (min < 0) fail(ctx, ["optionGroups"], `with its cheapest options a unit costs ${min} won; a line can never go below 0`);
+}
+
+/** The price and every delta are whole won within their own field bounds (wonField). */
+function moneyFieldsOk(item: Parameters<typeof unitPriceRange>[0]): boolean {
+  const max = moneyLimits.unitPriceMax;
+  const ok = (n: number, min: number) => Number.isSafeInteger(n) && n >= min && n <= max;
+  return ok(item.price, 0) && item.optionGroups.every((g) => g.choices.every((c) => ok(c.priceDelta, -max)));
+}
+
+/** The dearest line an item allows: its dearest unit × quantityMax (plain numbers; 0 if a field is already refused). */
+function worstLine(item: Parameters<typeof unitPriceRange>[0]): number {
+  return moneyFieldsOk(item) ? unitPriceRange(item).max * orderLimits.quantityMax : 0;
+}
 
 const staffSchema = z.strictObject({
   id,
@@ -109,9 +139,28 @@ const storeSchema = z
       fail(ctx, ["menu", i, "stationId"], `unknown station "${item.stationId}"; this store has ${stationIds.join(", ")}`);
     });
     checkPrinters(store.printers, stationIds, (path, message) => fail(ctx, path, message));
+    checkWorstBill(ctx, store.menu);
     // Without an admin nobody could fix the menu or close a day from the POS.
     if (!store.staff.some((s) => s.role === "admin")) fail(ctx, ["staff"], "needs at least one staff member with role admin");
   });
+
+/**
+ * The worst bill a store's menu allows (its dearest line × itemsPerSessionMax) must stay a safe
+ * integer, so every sum the decider does is exact. Implied by unitPriceMax today (≈ 2×10^13 at
+ * most); kept so a change of the limits cannot silently break it.
+ */
+function checkWorstBill(ctx: z.RefinementCtx, menu: readonly Parameters<typeof unitPriceRange>[0][]): void {
+  let worst = 0;
+  let at = 0;
+  menu.forEach((item, i) => {
+    const line = worstLine(item);
+    if (line > worst) [worst, at] = [line, i];
+  });
+  const bill = worst * orderLimits.itemsPerSessionMax;
+  if (bill > Number.MAX_SAFE_INTEGER) {
+    fail(ctx, ["menu", at], `its dearest line (${worst} won) × ${orderLimits.itemsPerSessionMax} items a session is more than ${Number.MAX_SAFE_INTEGER} won`);
+  }
+}
 
 /** The JSON file's shape. `.parse` gives plain PINs and numbers; load.ts turns them into AppConfig. */
 export const rawConfigSchema = z

@@ -121,6 +121,58 @@ test("an option group whose maxSelect exceeds its choices is rejected", () => {
   assert.equal(error.issues.map((i) => i.path), ["stores[0].menu[0].optionGroups[0].maxSelect"]);
 });
 
+// Issue #9 item 2: prices are bounded where they enter, so a line (× quantityMax) never passes the
+// domain's 100억 bound (unit ≤ 100,000,000) and never goes below zero.
+test("a price above 100,000,000 won is refused naming stores[0].menu[1].price", () => {
+  const raw = demoCopy();
+  raw.stores[0].menu[1].price = 10_000_000_000; // the old documented maximum
+  const { error } = loadError(raw);
+  assert.equal(error.issues, [{ path: "stores[0].menu[1].price", message: "must be between 0 and 100000000 won, got 10000000000" }]);
+});
+
+test("options that can take a unit above 100,000,000 won are refused naming the item's optionGroups", () => {
+  const raw = demoCopy();
+  raw.stores[0].menu[0].price = 100_000_000 - 2499; // 공기밥 +1000 and 라면사리 +1500 together: one won too many
+  const { error } = loadError(raw);
+  assert.equal(error.issues.map((i) => i.path), ["stores[0].menu[0].optionGroups"]);
+  assert.match(error.message, /stores\[0\]\.menu\[0\]\.optionGroups: with its dearest options a unit costs 100000001 won, more than the 100000000 allowed/);
+});
+
+test("the worst-case unit respects maxSelect: options that cannot be chosen together do not count", () => {
+  const raw = demoCopy();
+  raw.stores[0].menu[0].price = 100_000_000 - 2500; // both extras: exactly the bound
+  loadConfig({ CONFIG_FILE: writeFile(JSON.stringify(raw)) });
+  raw.stores[0].menu[0].price = 100_000_000 - 1500;
+  raw.stores[0].menu[0].optionGroups[1].maxSelect = 1; // one extra at most: the dearest is 라면사리 +1500
+  loadConfig({ CONFIG_FILE: writeFile(JSON.stringify(raw)) });
+  raw.stores[0].menu[0].optionGroups[1].maxSelect = 2;
+  assert.equal(loadError(raw).error.issues.map((i) => i.path), ["stores[0].menu[0].optionGroups"]);
+});
+
+test("options that can take a unit below zero are refused naming the item's optionGroups", () => {
+  const raw = demoCopy();
+  raw.stores[0].menu[0].optionGroups[1].choices[0].priceDelta = -10_000; // 9000 − 10000 with that extra
+  const { error } = loadError(raw);
+  assert.equal(error.issues, [{ path: "stores[0].menu[0].optionGroups", message: "with its cheapest options a unit costs -1000 won; a line can never go below 0" }]);
+});
+
+test("a price delta above 100,000,000 won is refused at the delta alone", () => {
+  const raw = demoCopy();
+  raw.stores[0].menu[0].optionGroups[1].choices[1].priceDelta = 10_000_000_000;
+  const { error } = loadError(raw);
+  assert.equal(error.issues.map((i) => i.path), ["stores[0].menu[0].optionGroups[1].choices[1].priceDelta"]);
+});
+
+test("a realistic menu of 10,000,000 won units with options loads", () => {
+  const raw = demoCopy();
+  raw.stores[0].menu[0].price = 10_000_000;
+  raw.stores[0].menu[0].optionGroups[1].choices[1].priceDelta = 5_000_000;
+  raw.stores[0].menu[4].price = 100_000_000;
+  const store = findStore(loadConfig({ CONFIG_FILE: writeFile(JSON.stringify(raw)) }).config, "demo");
+  assert.is(store?.menu.items.get("kimchi-jjigae")?.price, 10_000_000);
+  assert.is(store?.menu.items.get("haemul-pajeon")?.price, 100_000_000);
+});
+
 test("a store without an admin is rejected naming its staff list", () => {
   const raw = demoCopy();
   raw.stores[0].staff = raw.stores[0].staff.filter((s: { role: string }) => s.role !== "admin");
