@@ -19,7 +19,8 @@ import { KitchenRoom } from "../rooms/kitchen/kitchen-room.ts";
 import type { AppConfig } from "./config/index.ts";
 import { TokenService, loadAuthSecret } from "./auth.ts";
 import { newId, type Clock } from "./clock.ts";
-import { installRoutes } from "./http-routes.ts";
+import { GuardedHttpServer, applyCorsPolicy, installRoutes } from "./http-routes.ts";
+import type { LoginOptions } from "./login.ts";
 import type { Logger } from "./logger.ts";
 import { OutboxRelay, type OutboxSubscriber } from "./outbox-relay.ts";
 import { storeViews } from "./stores.ts";
@@ -43,6 +44,12 @@ export interface AppOptions {
   readonly inlineWriter?: boolean;
   /** Port of the built-in printer emulator (used by stores that configure no printer); 0 = any free port. */
   readonly emulatorPort?: number;
+  /** Exact origins allowed cross-origin HTTP access (matchmake and /api); empty = none. */
+  readonly corsOrigins?: readonly string[];
+  /** Login limits (tracked ids, failures per address); the defaults are in login.ts. */
+  readonly login?: LoginOptions;
+  /** Express "trust proxy" (which proxies may set the client address used by the login limits). */
+  readonly trustProxy?: boolean | number | string | undefined;
 }
 
 export interface RunningApp {
@@ -52,8 +59,10 @@ export interface RunningApp {
   readonly databaseFile: string;
   readonly tokens: TokenService;
   readonly printing: PrintService;
-  /** Running when some store has no printer configured: its slips print here. */
+  /** The first store's emulator (PRINTER_EMULATOR_PORT), when some store has no printer configured. */
   readonly emulator: PrinterEmulator | undefined;
+  /** One emulator per store that configures no printer (storeId → emulator): its slips print there only. */
+  readonly emulators: ReadonlyMap<string, PrinterEmulator>;
   stop(): Promise<void>;
 }
 
@@ -78,12 +87,21 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   relay.add({ name: "kitchen-board", startAfterId: board.outboxHead, deliver: (row) => board.apply(row) });
   const kitchenReader = createKitchenReader(storage);
   const prints = createPrintStore(storage);
-  const needsEmulator = options.config.stores.some((st) => st.printers.length === 0);
-  const emulator = needsEmulator ? new PrinterEmulator({ host: "127.0.0.1", port: options.emulatorPort ?? 0 }) : undefined;
-  const emulatorPort = emulator ? await emulator.start() : undefined;
+  // Each store without printers gets its own emulator, so one store's slips are never shown to another.
+  // The first takes PRINTER_EMULATOR_PORT, the others any free port.
+  const emulators = new Map<string, PrinterEmulator>();
+  for (const store of options.config.stores.filter((st) => st.printers.length === 0)) {
+    const emulator = new PrinterEmulator({ host: "127.0.0.1", port: emulators.size === 0 ? options.emulatorPort ?? 0 : 0 });
+    await emulator.start();
+    emulators.set(store.id, emulator);
+  }
+  const emulator = emulators.values().next().value;
   const printing = new PrintService({
     config: options.config,
-    printers: resolvePrinters(options.config, emulatorPort !== undefined ? { host: "127.0.0.1", port: emulatorPort } : undefined),
+    printers: options.config.stores.flatMap((store) => {
+      const own = emulators.get(store.id);
+      return resolvePrinters({ ...options.config, stores: [store] }, own ? { host: "127.0.0.1", port: own.port } : undefined);
+    }),
     prints,
     writer,
     kitchen: kitchenReader,
@@ -122,13 +140,19 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   };
   const startedAtMs = options.clock.nowMs();
   const server = defineServer({
-    transport: new WebSocketTransport({ maxPayload: roomLimits.transportPayloadBytesMax }),
+    transport: new WebSocketTransport({
+      maxPayload: roomLimits.transportPayloadBytesMax,
+      // Refuses oversized matchmake bodies before Colyseus reads them (http-routes.ts).
+      server: new GuardedHttpServer(),
+      pingInterval: roomLimits.pingIntervalMs,
+      pingMaxRetries: roomLimits.pingMaxRetries,
+    }),
     rooms: {
       table: defineRoom(TableRoom.withContext(ctx)).filterBy(["storeId", "tableId"]),
       kitchen: defineRoom(KitchenRoom.withContext(ctx)).filterBy(["storeId", "stationId"]),
       admin: defineRoom(AdminRoom.withContext(ctx)).filterBy(["storeId"]),
     },
-    express: (app) => installRoutes(app, { config: options.config, ctx, tokens, relay, startedAtMs, emulator }),
+    express: (app) => installRoutes(app, { config: options.config, ctx, tokens, relay, startedAtMs, emulators, login: options.login, trustProxy: options.trustProxy }),
     ...(options.redisUrl
       ? { presence: new RedisPresence(options.redisUrl), driver: new RedisDriver(options.redisUrl), publicAddress: options.publicAddress }
       : {}),
@@ -144,14 +168,15 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     printingLease.stop();
     await relay.stop();
     await printing.stop();
-    await emulator?.stop();
+    await Promise.all([...emulators.values()].map((e) => e.stop()));
     await writer.close();
     await storage.close();
   };
+  applyCorsPolicy(options.corsOrigins ?? []);
   await server.listen(options.port, options.host);
   relay.start();
   kitchenStatus.start();
-  return { server, ctx, relay, databaseFile, tokens, printing, emulator, stop };
+  return { server, ctx, relay, databaseFile, tokens, printing, emulator, emulators, stop };
 }
 
 /** Names the kitchen printers cannot print (outside KS X 1001) would come out as "?": say so at start. */

@@ -33,7 +33,8 @@ export class TokenService {
   async verify(token: unknown, nowMs: number): Promise<VerifyResult> {
     if (typeof token !== "string" || token.length === 0 || token.length > 4096) return { ok: false, code: "UNAUTHORIZED", message: "missing token" };
     try {
-      const { payload } = await jwtVerify(token, this.#key, { issuer, algorithms: ["HS256"], currentDate: new Date(nowMs) });
+      // `exp` is required: a signed token without one would otherwise never expire.
+      const { payload } = await jwtVerify(token, this.#key, { issuer, algorithms: ["HS256"], requiredClaims: ["exp", "sub"], currentDate: new Date(nowMs) });
       const { sub, store, role, name } = payload;
       if (typeof sub !== "string" || typeof store !== "string" || typeof role !== "string" || !roles.has(role) || typeof name !== "string") {
         return { ok: false, code: "UNAUTHORIZED", message: "malformed token" };

@@ -1,14 +1,21 @@
 import express, { type Application, type Request, type Response, type NextFunction } from "express";
+import helmet from "helmet";
+import { Server as HttpServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { matchMaker } from "@colyseus/core";
 import type { RoomContext, Principal } from "../rooms/context.ts";
+import { authorize } from "../rooms/access.ts";
 import type { AppConfig } from "./config/index.ts";
-import { loginHandler } from "./login.ts";
+import { loginHandler, type LoginOptions } from "./login.ts";
 import type { TokenService } from "./auth.ts";
 import type { OutboxRelay } from "./outbox-relay.ts";
 import type { PrinterEmulator } from "../printers/index.ts";
 
-export const httpLimits = { jsonBodyBytesMax: 16 * 1024 } as const;
+export const httpLimits = {
+  jsonBodyBytesMax: 16 * 1024,
+  /** Bodies express does not parse (Colyseus's POST /matchmake/...): refused above this, before parsing. */
+  matchmakeBodyBytesMax: 8 * 1024,
+} as const;
 
 export interface RouteDeps {
   readonly config: AppConfig;
@@ -16,28 +23,36 @@ export interface RouteDeps {
   readonly tokens: TokenService;
   readonly relay: OutboxRelay;
   readonly startedAtMs: number;
-  readonly emulator: PrinterEmulator | undefined;
+  /** The built-in printer emulator of each store that configures no printer. */
+  readonly emulators: ReadonlyMap<string, PrinterEmulator>;
+  readonly login?: LoginOptions;
+  /** Express's "trust proxy" setting (TRUST_PROXY): which proxies may tell the client address. */
+  readonly trustProxy?: boolean | number | string | undefined;
 }
 
 /** REST beside the rooms, on the same port: login, health, menu, metrics. */
 export function installRoutes(app: Application, deps: RouteDeps): void {
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
+  app.disable("x-powered-by");
+  if (deps.trustProxy !== undefined) app.set("trust proxy", deps.trustProxy);
+  // Security headers (CSP, nosniff, frame and referrer policies, ...); harmless for JSON answers.
+  app.use(helmet());
   app.use(express.json({ limit: httpLimits.jsonBodyBytesMax }));
-  app.post("/api/auth/login", loginHandler(deps.config, deps.tokens, deps.ctx.clock));
+  app.post("/api/auth/login", loginHandler(deps.config, deps.tokens, deps.ctx.clock, deps.login));
 
   app.get("/api/health", (_req, res) => {
     res.json({ ok: true, data: { uptimeMs: deps.ctx.clock.nowMs() - deps.startedAtMs, outbox: deps.relay.status() } });
   });
 
-  app.get("/api/stores/:storeId/menu", requireRole(deps, ["staff", "admin", "kitchen"]), (req, res) => {
+  app.get("/api/stores/:storeId/menu", requireAccess(deps, ["staff", "admin", "kitchen"], (req) => String(req.params.storeId)), (req, res) => {
     const store = deps.config.stores.find((s) => s.id === req.params.storeId);
-    if (!store || store.id !== principalOf(res).storeId) return void res.status(404).json({ ok: false, error: { code: "NOT_FOUND", message: "unknown store" } });
+    if (!store) return void res.status(404).json({ ok: false, error: { code: "NOT_FOUND", message: "unknown store" } });
     res.json({ ok: true, data: { storeId: store.id, name: store.name, tables: store.tables, stations: store.stations, menu: store.menuItems } });
   });
 
   // R-EVT-2: the kitchen's view over HTTP, for follow-up queries after the live stream.
-  app.get("/api/kitchen/tickets", requireRole(deps, ["kitchen", "staff", "admin"]), (req, res) => {
+  app.get("/api/kitchen/tickets", requireAccess(deps, ["kitchen", "staff", "admin"]), (req, res) => {
     const storeId = principalOf(res).storeId;
     const station = typeof req.query.station === "string" ? req.query.station : "";
     const includeBumped = req.query.bumped === "1";
@@ -49,12 +64,12 @@ export function installRoutes(app: Application, deps: RouteDeps): void {
     res.json({ ok: true, data: { storeId, station: station || "all", tickets } });
   });
 
-  app.get("/api/admin/printers", requireRole(deps, ["admin"]), (_req, res) => {
+  app.get("/api/admin/printers", requireAccess(deps, ["admin"]), (_req, res) => {
     res.json({ ok: true, data: { printers: deps.ctx.printing.health(principalOf(res).storeId) } });
   });
 
   // R-KRP-1: every attempt, newest first; failed slips with what went wrong.
-  app.get("/api/admin/print-jobs", requireRole(deps, ["admin"]), (req, res) => {
+  app.get("/api/admin/print-jobs", requireAccess(deps, ["admin"]), (req, res) => {
     const storeId = principalOf(res).storeId;
     const limit = Math.min(500, Math.max(1, Number(req.query.limit ?? 100) || 100));
     const ticketId = typeof req.query.ticket === "string" ? req.query.ticket : undefined;
@@ -68,14 +83,15 @@ export function installRoutes(app: Application, deps: RouteDeps): void {
     });
   });
 
-  // What the built-in emulator printed, as text (the default `npm start` prints here).
-  app.get("/api/admin/printers/emulator/slips", requireRole(deps, ["admin"]), (_req, res) => {
-    if (!deps.emulator) return void res.status(404).json({ ok: false, error: { code: "NOT_FOUND", message: "no emulator running: printers are configured" } });
-    res.type("text/plain; charset=utf-8").send(deps.emulator.textDump());
+  // What the built-in emulator of the caller's store printed, as text (the default `npm start` prints here).
+  app.get("/api/admin/printers/emulator/slips", requireAccess(deps, ["admin"]), (_req, res) => {
+    const emulator = deps.emulators.get(principalOf(res).storeId);
+    if (!emulator) return void res.status(404).json({ ok: false, error: { code: "NOT_FOUND", message: "no emulator for this store: its printers are configured" } });
+    res.type("text/plain; charset=utf-8").send(emulator.textDump());
   });
 
   // Benchmarks read the server's own view of itself; `reset=1` starts a new measuring window.
-  app.get("/api/admin/metrics", requireRole(deps, ["admin"]), async (req, res) => {
+  app.get("/api/admin/metrics", requireAccess(deps, ["admin"]), async (req, res) => {
     const rooms = await matchMaker.query({});
     const data = {
       rssBytes: process.memoryUsage().rss,
@@ -94,22 +110,145 @@ export function installRoutes(app: Application, deps: RouteDeps): void {
     res.status(404).json({ ok: false, error: { code: "NOT_FOUND", message: "no such route" } });
   });
 
-  // Malformed JSON or an oversized body gets the same typed error shape as everything else.
-  app.use("/api", (error: { type?: string; status?: number }, _req: Request, res: Response, next: NextFunction) => {
+  // Malformed JSON, an oversized body or an unsupported charset/encoding gets the same typed error
+  // shape as everything else (on every path: express's default handler would print a stack trace).
+  app.use((error: { type?: string; status?: number; message?: string }, _req: Request, res: Response, next: NextFunction) => {
     if (!error) return next();
-    if (error.type === "entity.too.large") return void res.status(413).json({ ok: false, error: { code: "PAYLOAD_TOO_LARGE", message: "body too large" } });
-    if (error.type === "entity.parse.failed") return void res.status(400).json({ ok: false, error: { code: "BAD_REQUEST", message: "malformed JSON" } });
+    const bodyError = bodyParserError(error);
+    if (bodyError) return void res.status(bodyError.status).json({ ok: false, error: { code: bodyError.code, message: bodyError.message } });
     deps.ctx.log.error("http route failed", error);
     res.status(500).json({ ok: false, error: { code: "INTERNAL", message: "request failed" } });
   });
 }
 
-function requireRole(deps: RouteDeps, roles: readonly Principal["role"][]) {
+/** body-parser's errors (by `type`) → status and typed code; undefined when it is not one of them. */
+function bodyParserError(error: { type?: string; status?: number; message?: string }): { status: number; code: string; message: string } | undefined {
+  switch (error.type) {
+    case "entity.too.large":
+    case "parameters.too.many":
+      return { status: 413, code: "PAYLOAD_TOO_LARGE", message: "body too large" };
+    case "charset.unsupported":
+    case "encoding.unsupported":
+      return { status: 415, code: "UNSUPPORTED_MEDIA_TYPE", message: error.message ?? "unsupported charset or content encoding" };
+    case "entity.parse.failed":
+      return { status: 400, code: "BAD_REQUEST", message: "malformed JSON" };
+    case "request.aborted":
+    case "request.size.invalid":
+    case "entity.verify.failed":
+      return { status: 400, code: "BAD_REQUEST", message: error.message ?? "bad request body" };
+  }
+  // Any other client error from the parser (status 4xx with a type) is still the client's fault.
+  if (error.type && error.status !== undefined && error.status >= 400 && error.status < 500) return { status: 400, code: "BAD_REQUEST", message: "bad request body" };
+  return undefined;
+}
+
+/**
+ * CORS for every HTTP answer, from an allow-list of exact origins (CORS_ORIGINS; empty = no
+ * cross-origin access). Colyseus sets the CORS headers itself, before express runs, on every
+ * response (matchmake, /api and its own OPTIONS answers), by default echoing any Origin with
+ * credentials: replace its hook so a listed origin is echoed and any other gets no
+ * Access-Control-Allow-Origin at all. Process-wide (the controller is a module singleton).
+ */
+export function applyCorsPolicy(origins: readonly string[]): void {
+  const allowed = new Set(origins);
+  const controller = matchMaker.controller as { DEFAULT_CORS_HEADERS: Record<string, string>; getCorsHeaders(headers: Headers): Record<string, string> };
+  controller.DEFAULT_CORS_HEADERS = { Vary: "Origin" };
+  controller.getCorsHeaders = (headers: Headers): Record<string, string> => {
+    const origin = headers.get("origin");
+    if (origin === null || !allowed.has(origin)) return {};
+    return {
+      "Access-Control-Allow-Origin": origin,
+      // The SDK sends its requests with credentials: "include".
+      "Access-Control-Allow-Credentials": "true",
+      "Access-Control-Allow-Headers": "Origin, X-Requested-With, Content-Type, Accept, Authorization",
+      "Access-Control-Allow-Methods": "GET,HEAD,POST,OPTIONS",
+      "Access-Control-Max-Age": "600",
+    };
+  };
+}
+
+/**
+ * The HTTP server under Colyseus and express. Colyseus answers POST /matchmake/... itself, before
+ * express, reading the whole unauthenticated body with no size limit. Every request with a body
+ * that express does not parse (anything outside /api/) is read here first, up to
+ * `httpLimits.matchmakeBodyBytesMax`: a bigger one (by Content-Length, or once the streamed bytes
+ * pass the limit) is answered 413 and its connection closed, without buffering it; a smaller one
+ * is handed on as `req.body` (Colyseus uses a pre-read body as is).
+ */
+export class GuardedHttpServer extends HttpServer {
+  constructor(readonly bodyBytesMax: number = httpLimits.matchmakeBodyBytesMax) {
+    super();
+  }
+
+  override emit(event: string | symbol, ...args: unknown[]): boolean {
+    if (event !== "request") return emitOf(this, event, ...args);
+    const [req, res] = args as [IncomingMessage, ServerResponse];
+    const pass = () => void emitOf(this, "request", req, res);
+    const method = req.method ?? "GET";
+    const path = (req.url ?? "/").split("?")[0]!.toLowerCase();
+    const hasBody = req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? 0) > 0;
+    if (!hasBody || method === "GET" || method === "HEAD" || method === "OPTIONS" || path.startsWith("/api/")) {
+      pass();
+      return true;
+    }
+    if (Number(req.headers["content-length"] ?? 0) > this.bodyBytesMax) {
+      tooLarge(req, res, this.bodyBytesMax);
+      return true;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let refused = false;
+    req.on("data", (chunk: Buffer) => {
+      if (refused) return;
+      size += chunk.length;
+      if (size > this.bodyBytesMax) {
+        refused = true;
+        chunks.length = 0;
+        tooLarge(req, res, this.bodyBytesMax);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on("end", () => {
+      if (refused) return;
+      // Colyseus (better-call) parses a pre-read string body by its Content-Type, as it would the stream.
+      if (req.headers["content-type"] !== undefined) (req as IncomingMessage & { body?: string }).body = Buffer.concat(chunks).toString("utf8");
+      pass();
+    });
+    req.on("error", () => {
+      refused = true;
+      req.destroy();
+    });
+    return true;
+  }
+}
+
+function emitOf(server: HttpServer, event: string | symbol, ...args: unknown[]): boolean {
+  return (HttpServer.prototype.emit as (this: HttpServer, event: string | symbol, ...args: unknown[]) => boolean).call(server, event, ...args);
+}
+
+function tooLarge(req: IncomingMessage, res: ServerResponse, limit: number): void {
+  const body = JSON.stringify({ ok: false, error: { code: "PAYLOAD_TOO_LARGE", message: `body larger than ${limit} bytes` } });
+  // Same CORS answer as Colyseus would give (so a listed browser origin can read the 413).
+  const origin = req.headers.origin;
+  const cors = matchMaker.controller.getCorsHeaders(new Headers(typeof origin === "string" ? { origin } : {}));
+  res.writeHead(413, { ...matchMaker.controller.DEFAULT_CORS_HEADERS, ...cors, "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(body), connection: "close" });
+  // The rest of the body is never read: the connection closes once the answer is out.
+  res.end(body, () => req.destroy());
+}
+
+/**
+ * The rooms' authorization rule (rooms/access.ts) for HTTP: a valid token, a role the route
+ * allows, and the store of the resource. `storeOf` reads the resource's store from the request
+ * (a path parameter); without it the route serves only the caller's own store's data.
+ */
+function requireAccess(deps: RouteDeps, roles: readonly Principal["role"][], storeOf?: (req: Request) => string) {
   return async (req: Request, res: Response, next: NextFunction) => {
     const header = req.headers.authorization ?? "";
     const verified = await deps.ctx.verifyToken(header.startsWith("Bearer ") ? header.slice(7) : "");
     if (!verified.ok) return void res.status(401).json({ ok: false, error: { code: "UNAUTHORIZED", message: verified.message } });
-    if (!roles.includes(verified.principal.role)) return void res.status(403).json({ ok: false, error: { code: "FORBIDDEN", message: `role ${verified.principal.role} may not` } });
+    const denied = authorize(verified.principal, roles, { storeId: storeOf ? storeOf(req) : verified.principal.storeId });
+    if (denied) return void res.status(denied.status).json({ ok: false, error: { code: denied.code, message: denied.message } });
     res.locals.principal = verified.principal;
     next();
   };

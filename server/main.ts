@@ -38,15 +38,22 @@ async function main(): Promise<void> {
     redisUrl: process.env.REDIS_URL,
     publicAddress: process.env.PUBLIC_ADDRESS,
     emulatorPort,
+    corsOrigins: corsOriginsFrom("CORS_ORIGINS"),
+    login: {
+      trackedStaffMax: positiveIntFrom("LOGIN_TRACKED_MAX"),
+      addressFailuresPerMinute: positiveIntFrom("LOGIN_ADDRESS_FAILURES_PER_MINUTE"),
+    },
+    trustProxy: trustProxyFrom("TRUST_PROXY"),
     inlineWriter: process.env.STORAGE_WRITER === "inline",
     subscribers: process.env.OUTBOX_JSONL ? [jsonlSubscriber(process.env.OUTBOX_JSONL)] : [],
   });
   const stores = loaded.config.stores.map((s) => `${s.id} (${s.name}, ${s.tables.length} tables)`).join(", ");
   log.info(`config: ${loaded.source}; stores: ${stores}`);
   log.info(`data: ${app.databaseFile}`);
-  if (app.emulator) log.info(`printer emulator on 127.0.0.1:${app.emulator.port} (slips: GET /api/admin/printers/emulator/slips with an admin token)`);
-  // Tests and the kill harness read this line to learn the port; keep its shape.
-  console.log(JSON.stringify({ event: "listening", port, host, database: app.databaseFile, emulatorPort: app.emulator?.port ?? null }));
+  for (const [storeId, emulator] of app.emulators) log.info(`printer emulator of store ${storeId} on 127.0.0.1:${emulator.port} (slips: GET /api/admin/printers/emulator/slips with an admin token of that store)`);
+  // Tests and the kill harness read this line to learn the port; keep its shape (emulatorPort: the first store's).
+  const emulatorPorts = Object.fromEntries([...app.emulators].map(([storeId, emulator]) => [storeId, emulator.port]));
+  console.log(JSON.stringify({ event: "listening", port, host, database: app.databaseFile, emulatorPort: app.emulator?.port ?? null, emulatorPorts }));
   log.info(`listening on ws://${host}:${port} (HTTP on the same port: POST /api/auth/login)`);
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -69,6 +76,45 @@ function portFrom(name: string, fallback: number): number {
     process.exit(2);
   }
   return port;
+}
+
+/** A positive integer from the environment, or undefined (the built-in default); a bad value stops the start. */
+function positiveIntFrom(name: string): number | undefined {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) {
+    console.error(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
+    process.exit(2);
+  }
+  return value;
+}
+
+/** Comma-separated exact origins (`https://pos.example.com`); empty = no cross-origin access. */
+function corsOriginsFrom(name: string): string[] {
+  const origins = (process.env[name] ?? "").split(",").map((o) => o.trim()).filter(Boolean);
+  for (const origin of origins) {
+    let valid = false;
+    try {
+      valid = new URL(origin).origin === origin;
+    } catch {
+      valid = false;
+    }
+    if (!valid) {
+      console.error(`${name}: ${JSON.stringify(origin)} is not an exact origin like https://pos.example.com (scheme, host, optional port; no path or trailing slash)`);
+      process.exit(2);
+    }
+  }
+  return origins;
+}
+
+/** Express "trust proxy": unset = none; "true"/"false", a hop count, or addresses/subnets ("loopback, 10.0.0.0/8"). */
+function trustProxyFrom(name: string): boolean | number | string | undefined {
+  const raw = (process.env[name] ?? "").trim();
+  if (raw === "") return undefined;
+  if (raw === "true" || raw === "false") return raw === "true";
+  if (/^[0-9]+$/.test(raw)) return Number(raw);
+  return raw;
 }
 
 main().catch((error) => {
