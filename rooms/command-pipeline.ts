@@ -1,7 +1,7 @@
 import type { Client, Room } from "@colyseus/core";
 import type { z } from "zod";
 import type { Principal, Role } from "./context.ts";
-import type { ProcessedCommand } from "../storage/index.ts";
+import type { CommandKey, ProcessedCommand } from "../storage/index.ts";
 import { roomLimits } from "./limits.ts";
 import { AssertionError } from "../domain/index.ts";
 import { Mailbox } from "./mailbox.ts";
@@ -9,6 +9,7 @@ import { wireError, type WireError } from "./wire/codes.ts";
 import { bodyHash, ReplyCache } from "./wire/idempotency.ts";
 import { errorReply, okReply, type Reply } from "./wire/reply.ts";
 import { cmdIdSchema } from "./wire/table-commands.ts";
+import { measurePlain } from "./wire/measure.ts";
 
 /** `transient`: nothing was decided (storage failed, a writer raced us): not remembered, so a retry is evaluated afresh. */
 export type Outcome = { ok: true; data: unknown } | { ok: false; error: WireError; transient?: boolean };
@@ -27,15 +28,17 @@ export interface PipelineSpec<C extends { type: string; cmdId: string }> {
   scope(): string;
   rolesFor(type: C["type"]): readonly Role[];
   /** Replies of persisted commands are looked up in the database after a restart. */
-  lookupPersisted(type: C["type"], cmdId: string): ProcessedCommand | undefined;
+  lookupPersisted(type: C["type"], key: CommandKey): ProcessedCommand | undefined;
   execute(command: C, meta: CommandMeta): Promise<Outcome> | Outcome;
-  /** A broken invariant (AssertionError): the room logs and disposes its clients, who rejoin. */
+  /** A broken invariant (AssertionError): the room logs it and reloads what it shows from storage. */
   onBug(error: Error): void;
 }
 
 /**
  * The wire contract in one place: size cap, schema, role, idempotency (same cmdId + same body →
  * first reply; different body → CMD_ID_REUSED), one command at a time, exactly one reply.
+ * Idempotency keys are scoped to the sender's store and principal: nobody else's cmdId can
+ * replay or block theirs.
  */
 export class CommandPipeline<C extends { type: string; cmdId: string }> {
   readonly #mailbox = new Mailbox(roomLimits.mailboxLengthMax);
@@ -53,10 +56,10 @@ export class CommandPipeline<C extends { type: string; cmdId: string }> {
 
   #precheck(raw: unknown, cmdId: string): WireError | undefined {
     if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return wireError("BAD_REQUEST", "a command is an object with cmdId and type");
-    const size = jsonBytes(raw);
-    if (size === undefined) return wireError("BAD_REQUEST", "command is not plain JSON data");
-    if (size > roomLimits.commandBytesMax) {
-      return wireError("PAYLOAD_TOO_LARGE", `command is ${size} bytes, limit ${roomLimits.commandBytesMax}`, { limit: roomLimits.commandBytesMax });
+    const size = measurePlain(raw, { bytesMax: roomLimits.commandBytesMax, depthMax: roomLimits.commandDepthMax, nodesMax: roomLimits.commandValuesMax });
+    if (!size.ok) {
+      if (size.reason === "not_plain_data") return wireError("BAD_REQUEST", "command is not plain data (objects, arrays, strings, numbers, booleans, null)");
+      return wireError("PAYLOAD_TOO_LARGE", `command is ${size.reason.replaceAll("_", " ")} (limit ${size.limit})`, { rule: size.reason, limit: size.limit });
     }
     if (!cmdIdSchema.safeParse((raw as { cmdId?: unknown }).cmdId).success) return wireError("BAD_REQUEST", "cmdId missing or malformed");
     const type = (raw as { type?: unknown }).type;
@@ -75,7 +78,8 @@ export class CommandPipeline<C extends { type: string; cmdId: string }> {
       return errorReply(cmdId, wireError("FORBIDDEN", `role ${principal.role} may not ${command.type}`));
     }
     const hash = bodyHash(this.spec.scope(), raw);
-    const replay = this.#replay(command.type, cmdId, hash);
+    const key: CommandKey = { storeId: principal.storeId, actorId: principal.staffId, cmdId };
+    const replay = this.#replay(command.type, key, hash);
     if (replay) return replay;
     let outcome: Outcome;
     try {
@@ -85,32 +89,34 @@ export class CommandPipeline<C extends { type: string; cmdId: string }> {
       // Not remembered: nothing was written, so a retry with the same cmdId may still succeed.
       return errorReply(cmdId, wireError("INTERNAL", `command failed: ${error instanceof Error ? error.message : String(error)}`));
     }
+    // The key was stored by a commit this lookup did not see yet (a retry racing its original):
+    // the stored reply is the answer, exactly as for any replay.
+    if (!outcome.ok && outcome.error.code === "CMD_ID_REUSED") {
+      const stored = this.#replay(command.type, key, hash);
+      if (stored) return stored;
+    }
     const reply = outcome.ok ? okReply(cmdId, outcome.data) : errorReply(cmdId, outcome.error);
-    if (outcome.ok || !outcome.transient) this.#replies.set(cmdId, { bodyHash: hash, reply });
+    if (outcome.ok || !outcome.transient) this.#replies.set(cacheKey(key), { bodyHash: hash, reply });
     return reply;
   }
 
-  #replay(type: C["type"], cmdId: string, hash: string): Reply | undefined {
-    const remembered = this.#replies.get(cmdId);
-    const stored = remembered ?? this.#fromDatabase(type, cmdId);
+  #replay(type: C["type"], key: CommandKey, hash: string): Reply | undefined {
+    const remembered = this.#replies.get(cacheKey(key));
+    const stored = remembered ?? this.#fromDatabase(type, key);
     if (!stored) return undefined;
-    if (stored.bodyHash !== hash) return errorReply(cmdId, wireError("CMD_ID_REUSED", "this cmdId was already used for a different command"));
+    if (stored.bodyHash !== hash) return errorReply(key.cmdId, wireError("CMD_ID_REUSED", "this cmdId was already used for a different command"));
     return stored.reply;
   }
 
-  #fromDatabase(type: C["type"], cmdId: string): { bodyHash: string; reply: Reply } | undefined {
-    const row = this.spec.lookupPersisted(type, cmdId);
+  #fromDatabase(type: C["type"], key: CommandKey): { bodyHash: string; reply: Reply } | undefined {
+    const row = this.spec.lookupPersisted(type, key);
     return row ? { bodyHash: row.bodyHash, reply: row.reply as Reply } : undefined;
   }
 }
 
-/** UTF-8 size of the JSON form; undefined for values JSON cannot carry (msgpack BigInt, cycles). */
-function jsonBytes(raw: unknown): number | undefined {
-  try {
-    return Buffer.byteLength(JSON.stringify(raw), "utf8");
-  } catch {
-    return undefined;
-  }
+/** Store and staff ids cannot contain NUL (config ids are [A-Za-z0-9_-]), so the key is unambiguous. */
+function cacheKey(key: CommandKey): string {
+  return `${key.storeId}\u0000${key.actorId}\u0000${key.cmdId}`;
 }
 
 function cmdIdOf(raw: unknown): string {
@@ -135,7 +141,14 @@ export function wireCommands(room: Room, pipeline: CommandPipeline<any>): void {
     if (reply.id === undefined) void answer.then((r) => sendReply(client, r));
     return answer;
   });
-  room.onMessage("*", (client: Client, type: string | number) => {
-    sendReply(client, errorReply("", wireError("UNKNOWN_COMMAND", `unknown message type ${String(type).slice(0, 64)}; send commands as "cmd"`)));
+  // Colyseus calls this with the received type, except for a message whose type is "*" itself:
+  // then the payload arrives where the type should be, so nothing about the argument is trusted.
+  room.onMessage("*", (client: Client, type: unknown, third: unknown) => {
+    const label = typeof type === "string" ? JSON.stringify(type.slice(0, 64)) : typeof type === "number" ? String(type) : "\"*\"";
+    const answer = errorReply("", wireError("UNKNOWN_COMMAND", `unknown message type ${label}; send commands as "cmd"`));
+    // A request (only possible for type "*") is answered by the return value; a decoded payload never holds functions.
+    const isRequest = typeof (third as { resolve?: unknown } | null)?.resolve === "function" && typeof (third as { id?: unknown }).id === "number";
+    if (!isRequest) sendReply(client, answer);
+    return answer;
   });
 }

@@ -1,14 +1,40 @@
-/** Room bounds, named once (house style: a limit on everything). */
+/**
+ * Room bounds, named once (house style: a limit on everything). docs/PROTOCOL.md "Limits" lists
+ * them all; test/rooms/limits.test.ts checks that the largest valid command fits under both caps.
+ */
 export const roomLimits = {
-  /** App-level cap on one command's JSON size; the socket itself closes past transportPayloadBytesMax. */
-  commandBytesMax: 16 * 1024,
-  /** ws maxPayload: above the command cap so an oversized command still gets a typed reply. */
-  transportPayloadBytesMax: 2 * 1024 * 1024,
+  /**
+   * App-level cap on one decoded command, measured without building anything from it
+   * (rooms/wire/measure.ts: UTF-8 bytes of keys and strings plus a few bytes per value). The
+   * largest valid command (a confirm of draftLinesMax lines, each with the longest ids, the
+   * most options and the longest Korean note) measures about 120 KiB.
+   */
+  commandBytesMax: 128 * 1024,
+  /** Values in one command (the largest valid one has about 1,500). */
+  commandValuesMax: 4_096,
+  /** Nesting of objects and arrays (a confirm's option id sits at depth 4). */
+  commandDepthMax: 8,
+  /**
+   * ws maxPayload: a frame over it is refused by its header, before a byte of it is buffered or
+   * decoded (close 1009). Just above commandBytesMax so an oversized command that still fits a
+   * frame gets a typed PAYLOAD_TOO_LARGE reply, and small enough that decoding a hostile frame
+   * (msgpack records expand: one key list shared by many objects) stays cheap.
+   */
+  transportPayloadBytesMax: 160 * 1024,
+  /** The server pings every socket this often and drops one that missed pingMaxRetries pongs. */
+  pingIntervalMs: 2_000,
+  pingMaxRetries: 2,
   mailboxLengthMax: 256,
   replyCacheEntries: 2_000,
+  /** Terminals on one table; the next one is refused with TABLE_FULL. */
   tableClientsMax: 32,
-  /** Per client; Colyseus disconnects a client over it (flood guard, not a business rule). */
-  messagesPerSecondMax: 500,
-  /** A dropped terminal may come back within this window and keep the shared draft. */
+  /** Seats Colyseus may hold for dropped terminals above tableClientsMax (they do not count towards it). */
+  heldSeatsMax: 32,
+  /**
+   * Per client and second; Colyseus closes a client over it (4002) and no seat is held for it.
+   * A terminal sends a few commands a second; an offline queue replays one at a time.
+   */
+  messagesPerSecondMax: 100,
+  /** A dropped terminal may come back within this window and keep its seat and session id. */
   reconnectSeconds: 20,
 } as const;

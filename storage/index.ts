@@ -5,7 +5,7 @@ export { ThreadedWriter } from "./threaded-writer.ts";
 export { createKitchenReader, type KitchenReader, type TicketRow, type ItemRow } from "./kitchen-reader.ts";
 export { createPrintStore, type PrintStore, type SlipRow, type JobRow, type PrintWrite } from "./print-store.ts";
 export { createStockReader, StockExhaustedError, type StockReader } from "./stock.ts";
-export { createSessionReader, type SessionReader, type ProcessedCommand } from "./session-reader.ts";
+export { createSessionReader, type SessionReader, type ProcessedCommand, type CommandKey } from "./session-reader.ts";
 export { createOutboxStore, type OutboxStore, type OutboxRow } from "./outbox.ts";
 export { verifyAuditChain, chainHash, genesisHash, type AuditEntry, type AuditVerdict } from "./audit.ts";
 export { storageLimits } from "./limits.ts";

@@ -1,7 +1,7 @@
 import { Room, type Client, type AuthContext } from "@colyseus/core";
 import type { Principal, RoomContext } from "../context.ts";
 import { CommandPipeline, wireCommands } from "../command-pipeline.ts";
-import { authenticateJoin } from "../join-auth.ts";
+import { authenticateJoin, guardJoins } from "../join-auth.ts";
 import { roomLimits } from "../limits.ts";
 import { adminCommandSchema, adminCommandTypes, type AdminCommand } from "../wire/admin-commands.ts";
 import { AdminState, JobView, PrinterView, SlipView } from "./admin-state.ts";
@@ -23,7 +23,8 @@ export class AdminRoom extends Room<{ state: AdminState; client: Client<{ auth: 
     return class BoundAdminRoom extends AdminRoom {
       override ctx = ctx;
       static override async onAuth(token: string, options: unknown, _context: AuthContext) {
-        return authenticateJoin(ctx, token, options, ["admin"]);
+        await authenticateJoin(ctx, token, options, ["admin"]);
+        return true; // the room's own gate (guardJoins) decides, against this room's store
       }
     };
   }
@@ -31,6 +32,7 @@ export class AdminRoom extends Room<{ state: AdminState; client: Client<{ auth: 
   override onCreate(options: { storeId: string }): void {
     const storeId = options.storeId;
     this.state.storeId = storeId;
+    guardJoins(this, this.ctx, ["admin"], () => ({ storeId }));
     this.#refresh();
     const commands = new PrintCommands(this.ctx, storeId);
     const pipeline = new CommandPipeline<AdminCommand>({
@@ -38,7 +40,7 @@ export class AdminRoom extends Room<{ state: AdminState; client: Client<{ auth: 
       knownTypes: adminCommandTypes,
       scope: () => `admin:${storeId}`,
       rolesFor: () => ["admin"],
-      lookupPersisted: (_type, cmdId) => this.ctx.reader.processedCommand(cmdId),
+      lookupPersisted: (_type, key) => this.ctx.reader.processedCommand(key),
       onBug: (error) => this.onUncaughtException(error, "command"),
       execute: async (command, meta) => {
         const outcome = await commands.execute(command, meta);
@@ -90,8 +92,8 @@ export class AdminRoom extends Room<{ state: AdminState; client: Client<{ auth: 
     clearInterval(this.#timer);
   }
 
+  /** A bug is logged; the consoles stay connected (what they show is re-read from storage every refresh). */
   override onUncaughtException(error: Error, methodName: string): void {
-    this.ctx.log.error(`admin ${this.state.storeId}: uncaught in ${methodName}; disposing room`, error);
-    void this.disconnect();
+    this.ctx.log.error(`admin ${this.state.storeId}: uncaught in ${methodName}`, error);
   }
 }

@@ -1,7 +1,7 @@
 import { Room, type Client, type AuthContext } from "@colyseus/core";
 import type { Principal, RoomContext, StoreView } from "../context.ts";
 import { CommandPipeline, wireCommands, type CommandMeta, type Outcome } from "../command-pipeline.ts";
-import { authenticateJoin, joinError } from "../join-auth.ts";
+import { authenticateJoin, guardJoins, joinError } from "../join-auth.ts";
 import { roomLimits } from "../limits.ts";
 import { kitchenCommandSchema, kitchenCommandTypes, type KitchenCommand } from "../wire/kitchen-commands.ts";
 import { syncStock } from "../table/state-sync.ts";
@@ -36,9 +36,9 @@ export class KitchenRoom extends Room<{ state: KitchenState; metadata: JoinOptio
     return class BoundKitchenRoom extends KitchenRoom {
       override ctx = ctx;
       static override async onAuth(token: string, options: unknown, _context: AuthContext) {
-        const principal = await authenticateJoin(ctx, token, options, kitchenRoles);
+        await authenticateJoin(ctx, token, options, kitchenRoles);
         scopeOf(ctx, options);
-        return principal;
+        return true; // the room's own gate (guardJoins) decides, against this room's store
       }
     };
   }
@@ -55,6 +55,7 @@ export class KitchenRoom extends Room<{ state: KitchenState; metadata: JoinOptio
     };
     this.state.storeId = store.id;
     this.state.stationId = stationId;
+    guardJoins(this, this.ctx, kitchenRoles, () => ({ storeId: store.id }));
     const board = this.ctx.board;
     syncTickets(this.state, board, this.#scope, this.ctx.clock.nowMs());
     syncBumped(this.state, board, this.#scope);
@@ -98,7 +99,7 @@ export class KitchenRoom extends Room<{ state: KitchenState; metadata: JoinOptio
       knownTypes: kitchenCommandTypes,
       scope: () => `kitchen:${store.id}`,
       rolesFor: (type) => (type === "menu.stock" ? ["kitchen", "admin"] : kitchenRoles),
-      lookupPersisted: (_type, cmdId) => this.ctx.reader.processedCommand(cmdId),
+      lookupPersisted: (_type, key) => this.ctx.reader.processedCommand(key),
       onBug: (error) => this.onUncaughtException(error, "command"),
       execute: (command: KitchenCommand, meta: CommandMeta): Promise<Outcome> => actions.execute(command, meta),
     });
@@ -137,9 +138,9 @@ export class KitchenRoom extends Room<{ state: KitchenState; metadata: JoinOptio
     for (const timer of this.#timers) clearInterval(timer);
   }
 
+  /** A bug is logged; the screens stay connected (the board is rebuilt from storage, not from this room). */
   override onUncaughtException(error: Error, methodName: string): void {
-    this.ctx.log.error(`kitchen ${this.state.storeId}/${this.state.stationId}: uncaught in ${methodName}; disposing room`, error);
-    void this.disconnect();
+    this.ctx.log.error(`kitchen ${this.state.storeId}/${this.state.stationId}: uncaught in ${methodName}`, error);
   }
 }
 

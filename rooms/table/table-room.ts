@@ -1,7 +1,7 @@
-import { Room, type Client, type AuthContext } from "@colyseus/core";
+import { CloseCode, Room, type Client, type AuthContext } from "@colyseus/core";
 import type { Principal, RoomContext, StoreView } from "../context.ts";
 import { CommandPipeline, wireCommands, type CommandMeta, type Outcome } from "../command-pipeline.ts";
-import { authenticateJoin, joinError, tableOf } from "../join-auth.ts";
+import { authenticateJoin, guardJoins, joinError, tableOf } from "../join-auth.ts";
 import { roomLimits } from "../limits.ts";
 import { TableState } from "../table-state.ts";
 import { wireError } from "../wire/codes.ts";
@@ -26,7 +26,9 @@ const tableRoles = ["staff", "admin"] as const;
 export class TableRoom extends Room<{ state: TableState; metadata: JoinOptions; client: Client<{ auth: Principal }> }> {
   declare ctx: RoomContext;
   override state = new TableState();
-  override maxClients = roomLimits.tableClientsMax;
+  // The table's limit is enforced at join with a typed TABLE_FULL; Colyseus's own cap sits above
+  // it so that seats held for dropped terminals never lock the room against new ones.
+  override maxClients = roomLimits.tableClientsMax + roomLimits.heldSeatsMax;
   override maxMessagesPerSecond = roomLimits.messagesPerSecondMax;
   // Every mutation is followed by an explicit broadcastPatch, so no timer is needed (gotcha 8).
   override patchRate: number | null = null;
@@ -40,9 +42,9 @@ export class TableRoom extends Room<{ state: TableState; metadata: JoinOptions; 
     return class BoundTableRoom extends TableRoom {
       override ctx = ctx;
       static override async onAuth(token: string, options: unknown, _context: AuthContext) {
-        const principal = await authenticateJoin(ctx, token, options, tableRoles);
+        await authenticateJoin(ctx, token, options, tableRoles);
         tableOf(ctx, options);
-        return principal;
+        return true; // the room's own gate (guardJoins) decides, against this room's store and table
       }
     };
   }
@@ -55,7 +57,12 @@ export class TableRoom extends Room<{ state: TableState; metadata: JoinOptions; 
     this.state.storeId = store.id;
     this.state.tableId = tableId;
     this.state.tableName = store.tables.get(tableId)!.name;
-    if (!this.ctx.sessions.attachRoom(store.id, tableId, this.roomId)) throw joinError(409, "LOCKED", "this table's room is full");
+    if (!this.ctx.sessions.attachRoom(store.id, tableId, this.roomId)) throw joinError(409, "TABLE_FULL", "this table already has a room");
+    guardJoins(this, this.ctx, tableRoles, () => ({ storeId: store.id, tableId }), () => {
+      if (connectedAndJoining(this) > roomLimits.tableClientsMax) {
+        throw joinError(409, "TABLE_FULL", `this table already has ${roomLimits.tableClientsMax} terminals`);
+      }
+    });
     this.#session = this.ctx.sessions.get(store.id, tableId)!;
     // A table whose last session ended is free: the next terminal starts from an empty table.
     if (isTerminal(this.#session.state.status)) this.#session.load();
@@ -85,7 +92,7 @@ export class TableRoom extends Room<{ state: TableState; metadata: JoinOptions; 
       knownTypes: tableCommandTypes,
       scope: () => `table:${store.id}:${tableId}`,
       rolesFor: () => tableRoles,
-      lookupPersisted: (_type, cmdId) => this.ctx.reader.processedCommand(cmdId),
+      lookupPersisted: (_type, key) => this.ctx.reader.processedCommand(key),
       onBug: (error) => this.onUncaughtException(error, "command"),
       execute: (command, meta) => this.#execute(command, meta),
     });
@@ -163,19 +170,46 @@ export class TableRoom extends Room<{ state: TableState; metadata: JoinOptions; 
     this.ctx.log.info(`table ${this.state.tableId}: ${client.auth?.staffId} joined (${this.clients.length} terminals)`);
   }
 
-  override async onDrop(client: Client): Promise<void> {
+  override async onDrop(client: Client, code?: number): Promise<void> {
+    // Closed by the server for flooding or a protocol error: no seat is held for it.
+    if (code === CloseCode.WITH_ERROR) return;
+    // A lost connection keeps the shared draft and may come back; its held seat does not count
+    // towards the table's terminal limit (connectedAndJoining), so nobody is locked out meanwhile.
     await this.allowReconnection(client, roomLimits.reconnectSeconds).catch(() => undefined);
   }
 
-  override onLeave(): void {
-    // R-ORD-3: when the last terminal is gone the unconfirmed draft goes with it.
-    if (this.clients.length === 0) this.#draft.clear();
+  override onLeave(_client: Client, code?: number): void {
+    // R-ORD-3: the last terminal leaving on purpose discards the unconfirmed draft; a terminal
+    // that only lost its connection does not (the draft belongs to the table, not the socket).
+    if (this.clients.length === 0 && code === CloseCode.CONSENTED) this.#draft.clear();
   }
 
-  /** A bug, not a business refusal: rebuild the session from SQLite, log, and drop the room's clients. */
+  /**
+   * A bug, not a business refusal. The room stays up (every other terminal keeps working): the
+   * session is rebuilt from SQLite, which holds only committed facts, and shown again.
+   */
   override onUncaughtException(error: Error, methodName: string): void {
-    this.#session?.load();
-    this.ctx.log.error(`table ${this.state.tableId}: uncaught in ${methodName}; disposing room`, error);
-    void this.disconnect();
+    this.ctx.log.error(`table ${this.state.tableId}: uncaught in ${methodName}; reloading the session from storage`, error);
+    if (!this.#session) return;
+    try {
+      this.#session.load();
+      syncSession(this.state, this.#session.state);
+      this.broadcastPatch();
+    } catch (reloadError) {
+      this.ctx.log.error(`table ${this.state.tableId}: reload after a bug failed`, reloadError);
+    }
   }
+}
+
+/**
+ * Terminals in the room plus those whose join is under way (their consumed seat reservations),
+ * so that concurrent joins cannot overshoot the limit. Seats held for dropped terminals are not
+ * counted. Reads Colyseus's seat table, which 0.18 keeps as `_reservedSeats`
+ * (sessionId → [options, auth, consumed, isReconnection]).
+ */
+function connectedAndJoining(room: Room): number {
+  const seats = (room as unknown as { _reservedSeats: Record<string, [unknown, unknown, boolean, boolean]> })._reservedSeats;
+  let joining = 0;
+  for (const seat of Object.values(seats)) if (seat[2] && !seat[3]) joining += 1;
+  return room.clients.length + joining;
 }

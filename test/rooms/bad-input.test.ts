@@ -5,6 +5,7 @@ import { demoRawConfig } from "../../server/config/index.ts";
 import { PosClient, type TableConnection } from "../../clients/pos-client.ts";
 import { countRows, startServer, tempDir, writeConfig, type ServerProcess } from "../support/server-process.ts";
 import { openTable, staff } from "../support/pos.ts";
+import { roomLimits } from "../../rooms/limits.ts";
 
 const t = suite("table room: bad input gets a typed error and changes nothing");
 let server: ServerProcess;
@@ -89,8 +90,8 @@ t("a replayed cmdId with a different body gets CMD_ID_REUSED and changes nothing
   assert.equal(countRows(server.databaseFile), before);
 });
 
-t("a 1 MB payload gets PAYLOAD_TOO_LARGE and the room keeps serving", async () => {
-  await expectRefused({ menuId: "soju", quantity: 1, note: "김".repeat(1024 * 1024 / 3) }, "draft.add", "PAYLOAD_TOO_LARGE");
+t("a command over the command cap (but within a frame) gets PAYLOAD_TOO_LARGE and the room keeps serving", async () => {
+  await expectRefused({ menuId: "soju", quantity: 1, note: "김".repeat(roomLimits.commandBytesMax / 3 + 100) }, "draft.add", "PAYLOAD_TOO_LARGE");
   const after = await table.command("draft.add", { menuId: "soju", quantity: 1 });
   assert.ok(after.ok, JSON.stringify(after));
   await table.command("draft.clear", {});

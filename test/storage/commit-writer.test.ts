@@ -80,10 +80,14 @@ test("the session reader rebuilds the same state and answers the stored reply", 
   assert.is(reader.liveSessionId("store-1", "t-2"), undefined);
   const rebuilt = fold(reader.events("s-1"), initialSessionState());
   assert.equal({ ...rebuilt, items: [...rebuilt.items.values()] }, { ...table.state, items: [...table.state.items.values()] });
-  assert.equal(reader.processedCommand("t-1-cmd-2"), {
+  const actorId = confirm.command.actorId;
+  assert.equal(reader.processedCommand({ storeId: "store-1", actorId, cmdId: "t-1-cmd-2" }), {
     cmdId: "t-1-cmd-2", commandType: "ConfirmDraft", bodyHash: confirm.command.bodyHash, reply: confirm.command.reply,
   });
-  assert.is(reader.processedCommand("nope"), undefined);
+  assert.is(reader.processedCommand({ storeId: "store-1", actorId, cmdId: "nope" }), undefined);
+  // Keys are scoped: the same cmdId from another principal or store is not this command.
+  assert.is(reader.processedCommand({ storeId: "store-1", actorId: `${actorId}-other`, cmdId: "t-1-cmd-2" }), undefined);
+  assert.is(reader.processedCommand({ storeId: "store-2", actorId, cmdId: "t-1-cmd-2" }), undefined);
 });
 
 test("a cancel and a quantity change update the item rows and add cancel and change tickets", async () => {
