@@ -125,6 +125,7 @@ test("a confirmed line keeps the chosen options in menu order with their deltas"
 
 test("a confirm carries the command's time and actor on every event", () => {
   const events = accepted(confirmDraft([stewLine(), beerLine()], { at: "2026-11-26T13:00:00.000Z", actor: admin }), opened());
+  assert.ok(events.length >= 3, `a batch, its items' tickets and the status change: ${events.map((e) => e.type).join(",")}`);
   assert.ok(events.every((e) => e.at === "2026-11-26T13:00:00.000Z" && e.actor === admin && e.v === 1));
 });
 

@@ -53,8 +53,12 @@ t("a process killed right after a confirm was acknowledged still shows the ticke
     const next = await pos2.command("confirm", { lines: [{ menuId: "jeyuk", quantity: 1 }] });
     assert.ok(next.ok);
     await eventually(() => kitchen.state.tickets.size === 2, 3000, "second ticket");
-    await new Promise((r) => setTimeout(r, 300));
-    assert.is(kitchen.state.tickets.size, 2);
+    // A third confirm is a barrier: the outbox is delivered in order, so a duplicate of the second
+    // would have arrived before the third does.
+    const third = await pos2.command("confirm", { lines: [{ menuId: "jeyuk", quantity: 2 }] });
+    assert.ok(third.ok);
+    await eventually(() => kitchen.state.tickets.size >= 3, 3000, "third ticket");
+    assert.is(kitchen.state.tickets.size, 3, "each ticket once");
     for (const c of [kitchen, bar, pos2]) await c.leave();
   } finally {
     await second.stop();
@@ -94,9 +98,9 @@ t("the front sees a silent kitchen screen go dark within seconds", async () => {
     await eventually(() => pos.state.kitchenOnline.get("kitchen") === true, 3000, "kitchen online");
     assert.is(pos.state.kitchenOnline.get("bar"), false, "a kitchen-only screen says nothing about the bar");
     kitchen.stopHeartbeat(); // frozen screen: still connected, no heartbeat
-    const stoppedAt = Date.now();
+    // The bound is the heartbeat timeout plus one check interval (kitchenLimits), with slack for a busy machine.
     await eventually(() => pos.state.kitchenOnline.get("kitchen") === false, 9000, "kitchen offline");
-    assert.ok(Date.now() - stoppedAt < 8000, "within heartbeat timeout + check interval");
+    assert.ok(kitchen.room.connection.isOpen, "it went dark for its silence, not because it disconnected");
     await kitchen.leave();
     await pos.leave();
   } finally {

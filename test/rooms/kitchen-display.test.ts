@@ -132,7 +132,6 @@ t("a cooked item needs an admin or a reason code to cancel, and the audit says w
 t("all-day counts match the open items", async () => {
   const all = await kds(server, "all");
   const pos = await openTable(await staff(server), "T5");
-  await eventually(() => true);
   const openCount = () => query<{ n: number }>(server.databaseFile, "select coalesce(sum(i.quantity), 0) as n from order_items i join sessions s using (session_id) where i.menu_id = 'soju' and i.state in ('waiting', 'cooking') and s.status in ('open','in_kitchen','paying')")[0]!.n;
   assert.ok((await pos.command("confirm", { lines: [{ menuId: "soju", quantity: 4 }] })).ok);
   assert.ok((await pos.command("confirm", { lines: [{ menuId: "soju", quantity: 3 }] })).ok);

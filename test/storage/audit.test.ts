@@ -121,4 +121,21 @@ test("rows appended after a failed unit keep the chain intact", async () => {
   assert.equal(verifyAuditChain(storage.sqlite), { ok: true, rows: 6 });
 });
 
+
+// Read from the table itself, not from the hashing code: a column added to audit_log but left out
+// of the hash (or one dropped from it) makes this fail.
+test("altering any column of a row, one at a time, is detected", () => {
+  const columns = (storage.sqlite.prepare("select name from pragma_table_info('audit_log')").pluck().all() as string[])
+    .filter((c) => !["seq", "prev_hash", "hash"].includes(c));
+  assert.ok(columns.includes("actor_id") && columns.includes("cmd_id") && columns.length >= 12, columns.join(","));
+  dropTriggers();
+  for (const column of columns) {
+    const original = storage.sqlite.prepare(`select ${column} from audit_log where seq = 2`).pluck().get();
+    storage.sqlite.prepare(`update audit_log set ${column} = ? where seq = 2`).run(original === null ? "forged" : `${String(original)}x`);
+    assert.equal(verifyAuditChain(storage.sqlite), { ok: false, rows: 1, problem: "row 2 was altered" }, `${column} is not covered by the hash`);
+    storage.sqlite.prepare(`update audit_log set ${column} = ? where seq = 2`).run(original);
+    assert.ok(verifyAuditChain(storage.sqlite).ok, `restoring ${column}`);
+  }
+});
+
 test.run();
