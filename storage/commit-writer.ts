@@ -5,6 +5,7 @@ import { createProjector, type EventContext, type SessionSnapshot } from "./proj
 import { storageLimits } from "./limits.ts";
 import { createStockWriter } from "./stock.ts";
 import { createPrintStore, type PrintWrite } from "./print-store.ts";
+import { classifyCommitError, during, WriteFailure } from "./write-errors.ts";
 
 /** A runtime stock change: an 86/countdown set by kitchen or admin, or portions taken by a confirm. */
 export type StockWrite =
@@ -44,7 +45,12 @@ export type SystemWrite =
   /** Take or renew a lease if it is free, expired or already ours. */
   | { readonly kind: "lease"; readonly name: string; readonly holder: string; readonly nowMs: number; readonly ttlMs: number };
 
-/** What every writer offers: the in-thread CommitWriter and the worker-thread proxy alike. */
+/**
+ * What every writer offers: the in-thread CommitWriter and the worker-thread proxy alike.
+ * `submit` and `submitSystem` resolve once the write is durable and reject only with a
+ * `WriteFailure`, whose `reason` says why (classified once, here in storage, from the statement that
+ * failed and SQLite's error code; see storage/write-errors.ts).
+ */
 export interface Writer {
   readonly stats: WriterStats;
   submit(unit: CommitUnit): Promise<void>;
@@ -59,7 +65,7 @@ export type Work = { readonly unit: CommitUnit; readonly system?: undefined } | 
 interface Pending {
   readonly work: Work;
   readonly resolve: () => void;
-  readonly reject: (error: unknown) => void;
+  readonly reject: (failure: WriteFailure) => void;
 }
 
 export interface WriterStats {
@@ -79,6 +85,7 @@ export class CommitWriter implements Writer {
   readonly #pending: Pending[] = [];
   readonly #listeners: (() => void)[] = [];
   #scheduled = false;
+  #closed = false;
   #routeSlip: ((storeId: string, stationId: string) => string | undefined) | undefined;
   readonly #writeUnit;
   readonly #commit;
@@ -95,30 +102,35 @@ export class CommitWriter implements Writer {
       "at", "store_id", "actor_id", "actor_role", "action", "entity_type", "entity_id", "session_id", "before", "after", "reason", "cmd_id", "prev_hash", "hash",
     ]);
     // A nested better-sqlite3 transaction is a SAVEPOINT: a throw rolls back this unit only.
+    // Each write runs in `during(step)`, so a failure is classified by the statement that failed.
     this.#writeUnit = storage.sqlite.transaction((unit: CommitUnit, prevHash: string): string => {
-      const { context: ctx, command } = unit;
-      insertCommand({ cmd_id: command.cmdId, store_id: ctx.storeId, actor_id: command.actorId, command_type: command.type, body_hash: command.bodyHash, reply: JSON.stringify(command.reply), created_at: command.at });
+      const { context: ctx, command, snapshot } = unit;
+      during("processed_commands", () => insertCommand({ cmd_id: command.cmdId, store_id: ctx.storeId, actor_id: command.actorId, command_type: command.type, body_hash: command.bodyHash, reply: JSON.stringify(command.reply), created_at: command.at }));
       unit.events.forEach((event, index) => {
         const seq = unit.baseVersion + index + 1;
         const payload = JSON.stringify(event);
-        insertEvent({ session_id: ctx.sessionId, seq, type: event.type, v: event.v, payload, at: event.at, actor_id: event.actor.id, cmd_id: command.cmdId });
-        insertOutbox({ event_id: `${ctx.sessionId}:${seq}`, store_id: ctx.storeId, session_id: ctx.sessionId, topic: event.type, payload, created_at: event.at });
-        projector.project(event, ctx, command.cmdId, (stationId) => unit.slipPrinters?.[stationId] ?? this.#routeSlip?.(ctx.storeId, stationId));
+        during("session_events", () => insertEvent({ session_id: ctx.sessionId, seq, type: event.type, v: event.v, payload, at: event.at, actor_id: event.actor.id, cmd_id: command.cmdId }));
+        during("outbox", () => insertOutbox({ event_id: `${ctx.sessionId}:${seq}`, store_id: ctx.storeId, session_id: ctx.sessionId, topic: event.type, payload, created_at: event.at }));
+        during("projections", () => projector.project(event, ctx, command.cmdId, (stationId) => unit.slipPrinters?.[stationId] ?? this.#routeSlip?.(ctx.storeId, stationId)));
       });
       if (unit.events.length > 0) {
-        if (!unit.snapshot) throw new Error("a unit with events needs a session snapshot");
-        projector.saveSession(ctx, unit.snapshot, command.at);
+        during("sessions", () => {
+          if (!snapshot) throw new Error("a unit with events needs a session snapshot");
+          projector.saveSession(ctx, snapshot, command.at);
+        });
       }
-      for (const write of unit.stock ?? []) stock.apply(ctx.storeId, write, command.at, command.actorId);
-      for (const write of unit.print ?? []) print.applyWrite(write);
-      let prev = prevHash;
-      for (const entry of unit.audit) {
-        const row = toAuditRow(entry);
-        const hash = chainHash(prev, row);
-        insertAudit({ ...row, prev_hash: prev, hash });
-        prev = hash;
-      }
-      return prev;
+      during("menu_stock", () => { for (const write of unit.stock ?? []) stock.apply(ctx.storeId, write, command.at, command.actorId); });
+      during("print", () => { for (const write of unit.print ?? []) print.applyWrite(write); });
+      return during("audit_log", () => {
+        let prev = prevHash;
+        for (const entry of unit.audit) {
+          const row = toAuditRow(entry);
+          const hash = chainHash(prev, row);
+          insertAudit({ ...row, prev_hash: prev, hash });
+          prev = hash;
+        }
+        return prev;
+      });
     });
     const saveCursor = storage.sqlite.prepare(
       `insert into outbox_cursors (subscriber, last_id, updated_at) values (?, ?, ?)
@@ -137,7 +149,7 @@ export class CommitWriter implements Writer {
         else print.applyWrite(write);
       }
     });
-    this.#commit = storage.sqlite.transaction((batch: Pending[]): (unknown | undefined)[] => {
+    this.#commit = storage.sqlite.transaction((batch: Pending[]): (WriteFailure | undefined)[] => {
       let prev = lastAuditHash(storage.sqlite);
       return batch.map(({ work }) => {
         try {
@@ -145,13 +157,13 @@ export class CommitWriter implements Writer {
           else writeSystem(work.system);
           return undefined;
         } catch (error) {
-          return error ?? new Error("unit failed");
+          return classifyCommitError(error, work.unit ? "unit" : "system write");
         }
       });
     });
   }
 
-  /** Resolves once the unit is durable; rejects with the unit's own error if it could not be written. */
+  /** Resolves once the unit is durable; rejects with a WriteFailure saying why it could not be written. */
   submit(unit: CommitUnit): Promise<void> {
     return this.#enqueue({ unit });
   }
@@ -166,9 +178,20 @@ export class CommitWriter implements Writer {
     return this.#enqueue(work);
   }
 
-  async close(): Promise<void> {}
+  /** Everything submitted before close still commits; later submissions fail as `closed`. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    // An empty write queues behind everything already submitted (its own outcome does not matter).
+    if (this.#pending.length > 0) await this.#queue({ system: [] }).catch(() => undefined);
+  }
 
   #enqueue(work: Work): Promise<void> {
+    if (this.#closed) return Promise.reject(new WriteFailure({ kind: "closed" }, "storage writer is closed"));
+    return this.#queue(work);
+  }
+
+  #queue(work: Work): Promise<void> {
     return new Promise((resolve, reject) => {
       this.#pending.push({ work, resolve, reject });
       if (!this.#scheduled) {
@@ -195,18 +218,28 @@ export class CommitWriter implements Writer {
     this.#scheduled = false;
     while (this.#pending.length > 0) {
       const batch = this.#pending.splice(0, storageLimits.unitsPerCommitMax);
-      let outcomes: (unknown | undefined)[];
+      if (!this.#storage.sqlite.open) {
+        const closed = new WriteFailure({ kind: "closed" }, "storage is closed");
+        for (const p of batch) p.reject(closed);
+        continue;
+      }
+      let outcomes: (WriteFailure | undefined)[];
       try {
         // IMMEDIATE takes the write lock up front, so the audit chain head cannot move under us.
         outcomes = this.#commit.immediate(batch);
       } catch (error) {
-        for (const p of batch) p.reject(error);
+        const failure = classifyCommitError(error, "commit");
+        for (const p of batch) p.reject(failure);
         continue;
       }
       this.stats.commits += 1;
       this.stats.units += batch.length;
       this.stats.unitsPerCommitMax = Math.max(this.stats.unitsPerCommitMax, batch.length);
-      batch.forEach((p, i) => (outcomes[i] === undefined ? p.resolve() : p.reject(outcomes[i])));
+      batch.forEach((p, i) => {
+        const failure = outcomes[i];
+        if (failure === undefined) p.resolve();
+        else p.reject(failure);
+      });
     }
     for (const listener of this.#listeners) listener();
   }

@@ -2,6 +2,7 @@
 export { openStorage, type Storage, type Sqlite } from "./database.ts";
 export { CommitWriter, type CommitUnit, type WriterStats, type StockWrite, type SystemWrite, type Writer, type Work } from "./commit-writer.ts";
 export { ThreadedWriter } from "./threaded-writer.ts";
+export { WriteFailure, type WriteFailureReason, type WriteFailureKind } from "./write-errors.ts";
 export { createKitchenReader, type KitchenReader, type TicketRow, type ItemRow } from "./kitchen-reader.ts";
 export { createPrintStore, type PrintStore, type SlipRow, type JobRow, type PrintWrite } from "./print-store.ts";
 export { createStockReader, StockExhaustedError, type StockReader } from "./stock.ts";

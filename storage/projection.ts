@@ -1,4 +1,4 @@
-import type { SessionEvent, SessionStatus, ConfirmedItem, OrderSource } from "../domain/index.ts";
+import { assertNever, type SessionEvent, type SessionStatus, type ConfirmedItem, type OrderSource } from "../domain/index.ts";
 import { preparedInsert, type Storage } from "./database.ts";
 import type { PrintStore } from "./print-store.ts";
 
@@ -107,6 +107,9 @@ export function createProjector(storage: Storage, prints: PrintStore) {
         case "SessionOpened":
         case "SessionClosed":
           return;
+        default:
+          // A new event type must say what it writes: a compile error here, and the unit fails at run time.
+          return assertNever(event);
       }
     },
     saveSession(ctx: EventContext, snapshot: SessionSnapshot, at: string): void {

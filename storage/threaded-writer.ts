@@ -1,11 +1,12 @@
 import { Worker } from "node:worker_threads";
 import type { CommitUnit, SystemWrite, Work, Writer, WriterStats } from "./commit-writer.ts";
-import { StockExhaustedError } from "./stock.ts";
+import { WriteFailure, type WriteFailureReason } from "./write-errors.ts";
 
 export type ToWriter = { type: "batch"; items: { id: number; work: Work }[] } | { type: "close" };
 export type FromWriter =
   | { type: "ready" }
-  | { type: "done"; id: number; error?: { name: string; message: string; menuId?: string | undefined } }
+  /** `failure`: the worker's CommitWriter already classified it; the reason is plain data. */
+  | { type: "done"; id: number; failure?: { reason: WriteFailureReason; message: string } }
   | { type: "committed"; stats: WriterStats }
   | { type: "closed" };
 
@@ -17,14 +18,14 @@ export type FromWriter =
 export class ThreadedWriter implements Writer {
   stats: WriterStats = { commits: 0, units: 0, unitsPerCommitMax: 0 };
   readonly #worker: Worker;
-  readonly #waiting = new Map<number, { resolve: () => void; reject: (error: unknown) => void }>();
+  readonly #waiting = new Map<number, { resolve: () => void; reject: (failure: WriteFailure) => void }>();
   readonly #listeners: (() => void)[] = [];
   #outgoing: { id: number; work: Work }[] = [];
   #nextId = 1;
   #routeSlip: ((storeId: string, stationId: string) => string | undefined) | undefined;
   #closed: Promise<void> | undefined;
-  /** Set when the thread died: later submissions fail at once instead of waiting forever. */
-  #dead: Error | undefined;
+  /** Set when the thread died: later submissions fail at once (`closed`) instead of waiting forever. */
+  #dead: WriteFailure | undefined;
 
   private constructor(worker: Worker) {
     this.#worker = worker;
@@ -37,8 +38,11 @@ export class ThreadedWriter implements Writer {
     worker.on("exit", (code) => this.#failAll(new Error(`storage writer thread exited (${code})`)));
   }
 
-  static async start(file: string): Promise<ThreadedWriter> {
-    const worker = new Worker(new URL("./writer-thread-entry.mjs", import.meta.url), { workerData: { file } });
+  /** `busyTimeoutMs` overrides the connection's busy_timeout (storage/database.ts: 5,000 ms). */
+  static async start(file: string, options: { busyTimeoutMs?: number } = {}): Promise<ThreadedWriter> {
+    const { busyTimeoutMs } = options;
+    if (busyTimeoutMs !== undefined && !(Number.isSafeInteger(busyTimeoutMs) && busyTimeoutMs >= 0)) throw new RangeError(`busyTimeoutMs must be a whole number of ms, got ${busyTimeoutMs}`);
+    const worker = new Worker(new URL("./writer-thread-entry.mjs", import.meta.url), { workerData: { file, busyTimeoutMs } });
     const writer = new ThreadedWriter(worker);
     await new Promise<void>((resolve, reject) => {
       const onMessage = (m: FromWriter) => {
@@ -87,7 +91,7 @@ export class ThreadedWriter implements Writer {
   }
 
   #send(work: Work): Promise<void> {
-    if (this.#closed) return Promise.reject(new Error("storage writer is closed"));
+    if (this.#closed) return Promise.reject(new WriteFailure({ kind: "closed" }, "storage writer is closed"));
     if (this.#dead) return Promise.reject(this.#dead);
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
@@ -101,7 +105,21 @@ export class ThreadedWriter implements Writer {
     if (this.#outgoing.length === 0) return;
     const items = this.#outgoing;
     this.#outgoing = [];
-    this.#worker.postMessage({ type: "batch", items } satisfies ToWriter);
+    try {
+      this.#worker.postMessage({ type: "batch", items } satisfies ToWriter);
+    } catch {
+      // Some work cannot be cloned to the thread (e.g. a reply holding a function): it fails alone,
+      // as a unit that throws in a savepoint would, and the rest of this turn is sent one by one.
+      for (const item of items) {
+        try {
+          this.#worker.postMessage({ type: "batch", items: [item] } satisfies ToWriter);
+        } catch (error) {
+          const waiter = this.#waiting.get(item.id);
+          this.#waiting.delete(item.id);
+          waiter?.reject(new WriteFailure({ kind: "failed", detail: `not sent to the writer thread: ${error instanceof Error ? error.message : String(error)}` }, undefined, { cause: error }));
+        }
+      }
+    }
   }
 
   #receive(message: FromWriter): void {
@@ -109,17 +127,18 @@ export class ThreadedWriter implements Writer {
       const waiter = this.#waiting.get(message.id);
       this.#waiting.delete(message.id);
       if (!waiter) return;
-      if (!message.error) waiter.resolve();
-      else waiter.reject(message.error.name === "StockExhaustedError" && message.error.menuId ? new StockExhaustedError(message.error.menuId) : Object.assign(new Error(message.error.message), { name: message.error.name }));
+      if (!message.failure) waiter.resolve();
+      else waiter.reject(new WriteFailure(message.failure.reason, message.failure.message));
     } else if (message.type === "committed") {
       this.stats = message.stats;
       for (const listener of this.#listeners) listener();
     }
   }
 
+  /** The thread is gone: what was in flight may or may not have committed (a retry with its cmdId tells). */
   #failAll(error: unknown): void {
-    this.#dead ??= error instanceof Error ? error : new Error(String(error));
-    for (const waiter of this.#waiting.values()) waiter.reject(error);
+    this.#dead ??= new WriteFailure({ kind: "closed" }, `storage writer thread is gone: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    for (const waiter of this.#waiting.values()) waiter.reject(this.#dead);
     this.#waiting.clear();
   }
 }

@@ -4,25 +4,29 @@ import { parentPort, workerData } from "node:worker_threads";
 import { CommitWriter, type Work } from "./commit-writer.ts";
 import { openStorage } from "./database.ts";
 import type { ToWriter, FromWriter } from "./threaded-writer.ts";
+import { classifyCommitError } from "./write-errors.ts";
 
 const port = parentPort!;
-const storage = await openStorage((workerData as { file: string }).file);
+const { file, busyTimeoutMs } = workerData as { file: string; busyTimeoutMs?: number };
+const storage = await openStorage(file);
+if (busyTimeoutMs !== undefined) storage.sqlite.pragma(`busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
 const writer = new CommitWriter(storage);
 const send = (message: FromWriter) => port.postMessage(message);
 writer.onCommitted(() => send({ type: "committed", stats: { ...writer.stats } }));
 
 port.on("message", (message: ToWriter) => {
   if (message.type === "close") {
-    // An empty write queues behind everything already submitted: close only after it committed.
-    void writer.submitWork({ system: [] }).finally(() => storage.close().then(() => send({ type: "closed" })));
+    // Everything already submitted commits first; only then does the connection close.
+    void writer.close().finally(() => storage.close().then(() => send({ type: "closed" })));
     return;
   }
   for (const { id, work } of message.items) {
     writer.submitWork(work as Work).then(
       () => send({ type: "done", id }),
       (error: unknown) => {
-        const e = error as { name?: string; message?: string; menuId?: string };
-        send({ type: "done", id, error: { name: e?.name ?? "Error", message: e?.message ?? String(error), menuId: e?.menuId } });
+        // The CommitWriter rejects only with WriteFailure; anything else is classified the same way.
+        const failure = classifyCommitError(error, "writer thread");
+        send({ type: "done", id, failure: { reason: failure.reason, message: failure.message } });
       },
     );
   }

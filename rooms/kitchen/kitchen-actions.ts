@@ -1,4 +1,5 @@
-import type { AuditEntry } from "../../storage/index.ts";
+import { assertNever } from "../../domain/index.ts";
+import { WriteFailure, type AuditEntry } from "../../storage/index.ts";
 import type { CommandMeta, Outcome } from "../command-pipeline.ts";
 import type { RoomContext, StoreView } from "../context.ts";
 import { wireError } from "../wire/codes.ts";
@@ -39,6 +40,8 @@ export class KitchenActions {
       }
       case "menu.stock":
         return this.#setStock(command.menuId, command.soldOut, command.remaining ?? null, meta);
+      default:
+        return assertNever(command);
     }
   }
 
@@ -87,10 +90,34 @@ export class KitchenActions {
         audit: [audit],
         command: { cmdId: meta.cmdId, actorId: meta.principal.staffId, type: "menu.stock", bodyHash: meta.bodyHash, reply: { cmdId: meta.cmdId, ok: true, data }, at },
       });
+    } catch (error) {
+      return this.#stockFailed(error);
     } finally {
       this.ctx.stock.refresh(this.store.id, [menuId]);
     }
     return { ok: true, data };
+  }
+
+  /**
+   * A stock-only unit has no events and takes no portions, so only a reused cmdId (a retry racing
+   * its original: the pipeline answers with the stored reply) or a storage failure can stop it.
+   */
+  #stockFailed(error: unknown): Outcome {
+    if (!(error instanceof WriteFailure)) throw error;
+    const failure = error.reason;
+    switch (failure.kind) {
+      case "duplicate_command":
+        return refuse("CMD_ID_REUSED", "this cmdId was already used");
+      case "conflict":
+      case "stock_exhausted":
+      case "busy":
+      case "closed":
+      case "failed":
+        this.ctx.log.error(`menu.stock commit failed (${failure.kind})`, error);
+        return refuse("INTERNAL", failure.kind === "closed" ? "storage is not running; retry with the same cmdId" : "could not store the command; nothing was saved");
+      default:
+        return assertNever(failure);
+    }
   }
 }
 

@@ -8,7 +8,7 @@ import { wireError } from "../wire/codes.ts";
 import { tableCommandSchema, tableCommandTypes, type TableCommand } from "../wire/table-commands.ts";
 import { Draft } from "./draft.ts";
 import type { TableSession } from "./table-session.ts";
-import { isTerminal } from "../../domain/index.ts";
+import { assertNever, isTerminal } from "../../domain/index.ts";
 import { syncSession, syncStock } from "./state-sync.ts";
 
 interface JoinOptions {
@@ -132,6 +132,8 @@ export class TableRoom extends Room<{ state: TableState; metadata: JoinOptions; 
         return session.changeQuantity(command.itemId, command.quantity, command.reason ?? "quantity change", meta, command.expectedVersion);
       case "session.close":
         return this.#close(command.reason ?? "", meta, command.expectedVersion);
+      default:
+        return assertNever(command);
     }
   }
 

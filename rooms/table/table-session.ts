@@ -1,8 +1,8 @@
 import {
-  decide, fold, initialSessionState, isActive,
+  assertNever, decide, fold, initialSessionState, isActive,
   type ActorRef, type CancelReasonCode, type LineRequest, type SessionCommand, type SessionEvent, type SessionState,
 } from "../../domain/index.ts";
-import { StockExhaustedError, type AuditEntry, type CommitUnit, type StockWrite } from "../../storage/index.ts";
+import { WriteFailure, type AuditEntry, type CommitUnit, type StockWrite } from "../../storage/index.ts";
 import type { CommandMeta, Outcome } from "../command-pipeline.ts";
 import type { RoomContext, StoreView } from "../context.ts";
 import { roomLimits } from "../limits.ts";
@@ -146,18 +146,30 @@ export class TableSession {
     };
   }
 
-  /** A constraint hit means another writer moved first: reload and say so, never guess. */
+  /**
+   * Storage classified the failure; every kind is transient (nothing was decided). A conflict means
+   * another writer moved first: reload and say so, never guess. Anything but a WriteFailure is a bug.
+   */
   #commitFailed(error: unknown): Outcome {
-    if (error instanceof StockExhaustedError) return { ok: false, transient: true, error: wireError("SOLD_OUT", `${error.menuId} ran out`, { rule: "sold_out", menuId: error.menuId }) };
-    const message = error instanceof Error ? error.message : String(error);
-    if (/UNIQUE constraint failed: (session_events|sessions)/.test(message)) {
-      this.load();
-      for (const listener of this.#listeners) listener(this.#state, []);
-      return { ok: false, transient: true, error: wireError("VERSION_CONFLICT", "the session changed elsewhere; state reloaded", { version: this.#state.version }) };
+    if (!(error instanceof WriteFailure)) throw error;
+    const failure = error.reason;
+    switch (failure.kind) {
+      case "conflict":
+        this.load();
+        for (const listener of this.#listeners) listener(this.#state, []);
+        return { ok: false, transient: true, error: wireError("VERSION_CONFLICT", failure.on === "live_session" ? "the table was opened elsewhere; state reloaded" : "the session changed elsewhere; state reloaded", { version: this.#state.version }) };
+      case "duplicate_command":
+        return { ok: false, transient: true, error: wireError("CMD_ID_REUSED", "this cmdId was already used") };
+      case "stock_exhausted":
+        return { ok: false, transient: true, error: wireError("SOLD_OUT", `${failure.menuId} ran out`, { rule: "sold_out", menuId: failure.menuId }) };
+      case "busy":
+      case "closed":
+      case "failed":
+        this.ctx.log.error(`commit failed (${failure.kind})`, error);
+        return { ok: false, transient: true, error: wireError("INTERNAL", failure.kind === "closed" ? "storage is not running; retry with the same cmdId" : "could not store the command; nothing was saved") };
+      default:
+        return assertNever(failure);
     }
-    if (/UNIQUE constraint failed: processed_commands/.test(message)) return { ok: false, transient: true, error: wireError("CMD_ID_REUSED", "this cmdId was already used") };
-    this.ctx.log.error("commit failed", error);
-    return { ok: false, transient: true, error: wireError("INTERNAL", "could not store the command; nothing was saved") };
   }
 }
 

@@ -2,7 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { fold, initialSessionState } from "../../domain/index.ts";
 import Database from "better-sqlite3";
-import { CommitWriter, createSessionReader, openStorage, storageLimits, verifyAuditChain, type Storage } from "../../storage/index.ts";
+import { CommitWriter, createSessionReader, openStorage, storageLimits, verifyAuditChain, WriteFailure, type Storage } from "../../storage/index.ts";
 import {
   admin, beerLine, cancelItem, changeQuantity, closeSession, confirmDraft, eggRollLine, openSession, stewLine,
 } from "../domain/fixtures.ts";
@@ -129,8 +129,8 @@ test("a second live session on the same table is refused by the database", async
   const writer = new CommitWriter(storage);
   await writer.submit(unitFor(openSession({ sessionId: "s-1" }), initialSessionState(), "c-1").unit);
   const error = await writer.submit(unitFor(openSession({ sessionId: "s-2" }), initialSessionState(), "c-2").unit).then(() => undefined, (e: unknown) => e);
-  assert.instance(error, Error);
-  assert.match((error as Error).message, /UNIQUE constraint failed: sessions/);
+  assert.instance(error, WriteFailure);
+  assert.equal((error as WriteFailure).reason, { kind: "conflict", on: "live_session" });
   assert.is(count(storage, "sessions"), 1);
   assert.is(count(storage, "session_events"), 1);
   assert.is(count(storage, "processed_commands"), 1);
@@ -169,7 +169,7 @@ test("a unit reusing a cmdId fails alone while the rest of the same flush commit
   const c = unitFor(openSession({ sessionId: "s-c", tableId: "t-c" }), initialSessionState(), "c", "store-1", "t-c").unit;
   const results = await Promise.allSettled([a, b, c].map((u) => writer.submit(u)));
   assert.equal(results.map((r) => r.status), ["fulfilled", "rejected", "fulfilled"]);
-  assert.match(String((results[1] as PromiseRejectedResult).reason), /UNIQUE constraint failed: processed_commands/);
+  assert.equal(((results[1] as PromiseRejectedResult).reason as WriteFailure).reason, { kind: "duplicate_command" });
   assert.is(writer.stats.commits, 1);
   assert.equal(rows("select session_id from sessions order by session_id").map((r) => r.session_id), ["s-a", "s-c"]);
   assert.is(count(storage, "session_events"), 2);
@@ -189,7 +189,7 @@ test("a second writer at the same session version fails alone on (session_id, se
   const other = unitFor(openSession({ sessionId: "s-2", tableId: "t-2" }), initialSessionState(), "o1", "store-1", "t-2").unit;
   const results = await Promise.allSettled([first, second, other].map((u) => writer.submit(u)));
   assert.equal(results.map((r) => r.status), ["fulfilled", "rejected", "fulfilled"]);
-  assert.match(String((results[1] as PromiseRejectedResult).reason), /UNIQUE constraint failed: session_events/);
+  assert.equal(((results[1] as PromiseRejectedResult).reason as WriteFailure).reason, { kind: "conflict", on: "session_version" });
   assert.is(writer.stats.commits, 2);
   assert.is(count(storage, "session_events", "session_id = 's-1'"), 1 + 3);
   assert.is(count(storage, "session_events", "session_id = 's-2'"), 1);
