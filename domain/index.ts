@@ -5,3 +5,4 @@ export * from "./menu.ts";
 export * from "./limits.ts";
 export * from "./pricing.ts";
 export * from "./session/index.ts";
+export * from "./printing/index.ts";

@@ -6,6 +6,7 @@ import * as kitchen from "./migrations/2026_11_26_0002_kitchen.ts";
 import * as printing from "./migrations/2026_11_26_0003_printing.ts";
 import * as leases from "./migrations/2026_11_26_0004_leases.ts";
 import * as scopedCommandIds from "./migrations/2026_12_03_0005_scoped_command_ids.ts";
+import * as printSuperseded from "./migrations/2026_12_03_0006_print_superseded.ts";
 
 export type Sqlite = Database.Database;
 
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   "2026_11_26_0003_printing": printing,
   "2026_11_26_0004_leases": leases,
   "2026_12_03_0005_scoped_command_ids": scopedCommandIds,
+  "2026_12_03_0006_print_superseded": printSuperseded,
 };
 
 export interface Storage {

@@ -26,7 +26,8 @@ export function createKitchenReader(storage: Storage) {
   const item = storage.sqlite.prepare("select * from order_items where item_id = ?");
   const tableOf = storage.sqlite.prepare("select table_id from sessions where session_id = ?").pluck();
   const head = storage.sqlite.prepare("select coalesce(max(id), 0) from outbox").pluck();
-  const printStates = storage.sqlite.prepare("select ticket_id as ticketId, state from print_slips where reprint_no = 0 and state != 'pending'");
+  // A superseded original: another copy of its content printed, so the kitchen has it on paper.
+  const printStates = storage.sqlite.prepare("select ticket_id as ticketId, case when state = 'superseded' then 'printed' else state end as state from print_slips where reprint_no = 0 and state != 'pending'");
   const snapshot = storage.sqlite.transaction(() => ({
     tickets: tickets.all() as TicketRow[],
     items: items.all() as ItemRow[],

@@ -1,9 +1,12 @@
+import { decideSettle, type AttemptOutcome, type FamilyAttemptState, type SlipFamily } from "../domain/index.ts";
 import type { Storage } from "./database.ts";
 
 export interface SlipRow {
   slipKey: string; storeId: string; ticketId: string; stationId: string; printerId: string; backupFrom: string | null;
-  reprintNo: number; reprintOf: string | null; state: "pending" | "printed" | "failed"; needsMark: boolean; attempts: number;
+  reprintNo: number; reprintOf: string | null; state: "pending" | "printed" | "failed" | "superseded"; needsMark: boolean; attempts: number;
   payloadHash: string | null; lastError: string | null; createdAt: string; updatedAt: string; printedAt: string | null;
+  /** When `superseded`: the copy of the same content that printed instead (docs/PRINTING.md §5). */
+  supersededBy: string | null;
 }
 
 export interface JobRow {
@@ -33,11 +36,22 @@ export type PrintWrite =
       readonly kind: "finishJob"; readonly jobId: string; readonly slipKey: string; readonly outcome: JobRow["state"]; readonly error: string | null;
       readonly slipState: SlipRow["state"]; readonly needsMark: boolean; readonly at: string;
     }
+  /**
+   * Finishes an attempt's job row and settles its slip by the content rules (domain `decideSettle`),
+   * read and applied inside this transaction: a printed copy resolves the failed copies of its family.
+   */
+  | {
+      readonly kind: "settleJob"; readonly jobId: string; readonly slipKey: string; readonly outcome: AttemptOutcome; readonly error: string | null;
+      readonly lastAttempt: boolean; readonly at: string;
+    }
+  /** A pending slip whose content another copy printed: not printed again (domain `decideCopy`). */
+  | { readonly kind: "supersede"; readonly slipKey: string; readonly by: string; readonly at: string }
   | { readonly kind: "moveToBackup"; readonly from: string; readonly to: string; readonly at: string };
 
 const slipColumns = `slip_key as slipKey, store_id as storeId, ticket_id as ticketId, station_id as stationId, printer_id as printerId,
   backup_from as backupFrom, reprint_no as reprintNo, reprint_of as reprintOf, state, needs_mark as needsMark, attempts,
-  payload_hash as payloadHash, last_error as lastError, created_at as createdAt, updated_at as updatedAt, printed_at as printedAt`;
+  payload_hash as payloadHash, last_error as lastError, created_at as createdAt, updated_at as updatedAt, printed_at as printedAt,
+  superseded_by as supersededBy`;
 const jobColumns = `job_id as jobId, slip_key as slipKey, store_id as storeId, printer_id as printerId, attempt, marked, payload_hash as payloadHash,
   state, error, requested_by as requestedBy, created_at as createdAt, finished_at as finishedAt`;
 
@@ -77,6 +91,35 @@ export function createPrintStore(storage: Storage) {
   const recent = db.prepare(`select ${jobColumns} from print_jobs where store_id = ? order by created_at desc, job_id desc limit ?`);
   const failed = db.prepare(`select ${slipColumns} from print_slips where store_id = ? and state = 'failed' order by updated_at desc limit ?`);
   const maxReprint = db.prepare("select coalesce(max(reprint_no), 0) from print_slips where slip_key = ? or reprint_of = ?").pluck();
+  // A slip family: the original (root) and its reprints; all on one ticket, so the ticket index finds them.
+  const familySlips = db.prepare(`select ${slipColumns} from print_slips where ticket_id = @ticketId and (slip_key = @root or reprint_of = @root)`);
+  const familyJobs = db.prepare(
+    `select j.slip_key as slipKey, j.state from print_jobs j join print_slips s on s.slip_key = j.slip_key
+     where s.ticket_id = @ticketId and (s.slip_key = @root or s.reprint_of = @root)`,
+  );
+  const settleSlip = db.prepare(
+    `update print_slips set state = @state, needs_mark = max(needs_mark, @needsMark), last_error = @error, updated_at = @at,
+       printed_at = case when @state = 'printed' then @at else printed_at end, superseded_by = @supersededBy where slip_key = @slipKey`,
+  );
+  const supersede = db.prepare(
+    "update print_slips set state = 'superseded', superseded_by = @by, updated_at = @at where slip_key = @slipKey and state = @from",
+  );
+
+  /** The slip's family (rows and, for the decider, every attempt's state), read on this connection. */
+  function familyOf(slipKey: string): { rows: SlipRow[]; family: SlipFamily } | undefined {
+    const current = slip(getSlip.get(slipKey));
+    if (!current) return undefined;
+    const params = { ticketId: current.ticketId, root: current.reprintOf ?? current.slipKey };
+    const rows = (familySlips.all(params) as unknown[]).map((r) => slip(r)!);
+    const attempts = new Map<string, FamilyAttemptState[]>();
+    for (const job of familyJobs.all(params) as { slipKey: string; state: FamilyAttemptState }[]) {
+      attempts.set(job.slipKey, [...(attempts.get(job.slipKey) ?? []), job.state]);
+    }
+    const family = rows.map((r) => ({
+      slipKey: r.slipKey, reprintNo: r.reprintNo, state: r.state, needsMark: r.needsMark, supersededBy: r.supersededBy, attempts: attempts.get(r.slipKey) ?? [],
+    }));
+    return { rows, family };
+  }
 
   const recover = db.transaction((at: string) => {
     const rows = interrupted.all() as { jobId: string; slipKey: string }[];
@@ -90,7 +133,7 @@ export function createPrintStore(storage: Storage) {
 
   function getSlipState(slipKey: string): SlipRow["state"] {
     const current = slip(getSlip.get(slipKey));
-    return current?.state === "printed" ? "printed" : "pending";
+    return current?.state === "printed" || current?.state === "superseded" ? current.state : "pending";
   }
 
   return {
@@ -109,6 +152,8 @@ export function createPrintStore(storage: Storage) {
     recentJobs: (storeId: string, limit: number) => (recent.all(storeId, limit) as (Omit<JobRow, "marked"> & { marked: number })[]).map((j) => ({ ...j, marked: j.marked === 1 })),
     failedSlips: (storeId: string, limit: number) => (failed.all(storeId, limit) as unknown[]).map((r) => slip(r)!),
     nextReprintNo: (slipKey: string) => (maxReprint.get(slipKey, slipKey) as number) + 1,
+    /** The original slip and its reprints (one content), as rows and as the domain's `SlipFamily`. */
+    familyOf,
     /** Runs inside a CommitWriter transaction. */
     applyWrite(write: PrintWrite): void {
       switch (write.kind) {
@@ -125,6 +170,20 @@ export function createPrintStore(storage: Storage) {
         case "finishJob":
           finishJob.run({ jobId: write.jobId, state: write.outcome, error: write.error, at: write.at });
           updateSlip.run({ slipKey: write.slipKey, state: write.slipState, needsMark: write.needsMark ? 1 : 0, error: write.error, at: write.at });
+          return;
+        case "settleJob": {
+          finishJob.run({ jobId: write.jobId, state: write.outcome, error: write.error, at: write.at });
+          const current = familyOf(write.slipKey);
+          if (!current) throw new Error(`slip ${write.slipKey} not found`);
+          const settled = decideSettle(current.family, write.slipKey, write.outcome, write.lastAttempt);
+          settleSlip.run({
+            slipKey: write.slipKey, state: settled.state, needsMark: settled.needsMark ? 1 : 0, error: write.error, at: write.at, supersededBy: settled.supersededBy,
+          });
+          for (const key of settled.resolves) supersede.run({ slipKey: key, by: write.slipKey, at: write.at, from: "failed" });
+          return;
+        }
+        case "supersede":
+          supersede.run({ slipKey: write.slipKey, by: write.by, at: write.at, from: "pending" });
           return;
         case "moveToBackup":
           moveToBackup.run({ from: write.from, to: write.to, at: write.at });

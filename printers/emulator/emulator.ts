@@ -1,4 +1,7 @@
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { open, type FileHandle } from "node:fs/promises";
 import net from "node:net";
+import { dirname } from "node:path";
 import { assert, assertNever } from "../../domain/assert.ts";
 import { type DecoderEvent, EscPosDecoder, type Slip } from "../escpos/decoder.ts";
 import { emulatorLimits } from "../limits.ts";
@@ -40,6 +43,13 @@ export interface EmulatorOptions {
   asbOnConnect?: boolean;
   /** Column frame for textDump(). */
   widthChars?: number;
+  /**
+   * Keep what was printed across restarts: every stored slip is appended to this JSON-lines file and
+   * fsync'd before the printer answers anything that follows it (so before its GS ( H "printed" echo);
+   * start() reloads the newest `slipsStoredMax` slips. The file is compacted to that many when it
+   * holds twice as many lines. Unreadable lines (a torn last line after a power cut) are skipped.
+   */
+  journalFile?: string;
 }
 
 export interface EmulatorStats {
@@ -53,9 +63,21 @@ export interface EmulatorStats {
   echoes: number;
   unknownCommands: number;
   socketErrors: number;
+  /** Journal lines skipped at start because they did not parse as a slip. */
+  journalLinesSkipped: number;
+  /** Journal appends or compactions that failed (the slip stays in memory). */
+  journalErrors: number;
 }
 
 const statusFixedBits = 0x12;
+
+/** The journal's own bounds (it keeps `emulatorLimits.slipsStoredMax` slips, like memory). */
+const journalLimits = {
+  /** Compact when the file holds this many times the slips kept. */
+  compactAtFactor: 2,
+  /** At start only the last this-many bytes are read (a file grown by hand cannot exhaust memory). */
+  readBytesMax: 64 * 1024 * 1024,
+} as const;
 
 /** An Epson TM-like network printer on TCP for tests and the admin view. */
 export class PrinterEmulator {
@@ -71,7 +93,15 @@ export class PrinterEmulator {
   #stopped = false;
   readonly #stats: EmulatorStats = {
     connections: 0, bytesReceived: 0, slipsDiscarded: 0, partialSlips: 0, statusReplies: 0, echoes: 0, unknownCommands: 0, socketErrors: 0,
+    journalLinesSkipped: 0, journalErrors: 0,
   };
+  /** Journal: append handle, lines in the file, the chain of appends, and appends not yet durable. */
+  #journal: FileHandle | null = null;
+  #journalLines = 0;
+  #journalTail: Promise<void> = Promise.resolve();
+  #journalPending = 0;
+  /** Slips up to this seq are in the journal already (a compaction wrote them) or were cleared: not appended again. */
+  #journalFloor = 0;
 
   constructor(options: EmulatorOptions = {}) {
     this.#options = options;
@@ -82,6 +112,7 @@ export class PrinterEmulator {
   /** Binds and resolves with the port (useful with port 0). */
   async start(): Promise<number> {
     assert(this.#server === null, "emulator already started");
+    if (this.#options.journalFile !== undefined) await this.#openJournal(this.#options.journalFile);
     await this.#listen();
     return this.#port;
   }
@@ -118,6 +149,9 @@ export class PrinterEmulator {
 
   clear(): void {
     this.#slips = [];
+    if (this.#journal === null) return;
+    this.#journalFloor = this.#seq;
+    this.#journalStep(() => this.#rewriteJournal([]));
   }
 
   async stop(): Promise<void> {
@@ -128,6 +162,10 @@ export class PrinterEmulator {
     const server = this.#server;
     this.#server = null;
     if (server !== null) await new Promise<void>((resolve) => server.close(() => resolve()));
+    await this.#journalTail;
+    const journal = this.#journal;
+    this.#journal = null;
+    if (journal !== null) await journal.close();
   }
 
   /** Human-readable form of the stored slips, newest last (for the admin HTTP view). */
@@ -234,8 +272,77 @@ export class PrinterEmulator {
   }
 
   #store(slip: Slip, connection: number): void {
-    this.#slips.push({ ...slip, seq: ++this.#seq, connection, receivedAt: new Date().toISOString() });
+    const stored: StoredSlip = { ...slip, seq: ++this.#seq, connection, receivedAt: new Date().toISOString() };
+    this.#slips.push(stored);
     if (this.#slips.length > emulatorLimits.slipsStoredMax) this.#slips.shift();
+    if (this.#journal !== null) this.#journalAppend(stored);
+  }
+
+  /** Loads the newest slips of the journal (skipping torn or foreign lines), compacts it if due, opens it for appends. */
+  async #openJournal(file: string): Promise<void> {
+    let text = "";
+    if (existsSync(file)) {
+      const bytes = readFileSync(file);
+      const tail = bytes.length > journalLimits.readBytesMax ? bytes.subarray(bytes.length - journalLimits.readBytesMax) : bytes;
+      text = tail.toString("utf8");
+      if (tail !== bytes) text = text.slice(text.indexOf("\n") + 1); // the first line was cut in half
+    }
+    const loaded = new Map<number, StoredSlip>();
+    let lines = 0;
+    for (const line of text.split("\n")) {
+      if (line.trim() === "") continue;
+      lines++;
+      const slip = parseStoredSlip(line);
+      if (slip === undefined) this.#stats.journalLinesSkipped++;
+      else loaded.set(slip.seq, slip); // a seq written twice is one slip
+    }
+    this.#slips = [...loaded.values()].sort((a, b) => a.seq - b.seq).slice(-emulatorLimits.slipsStoredMax);
+    this.#seq = this.#slips.reduce((max, s) => Math.max(max, s.seq), 0);
+    this.#journalFloor = this.#seq;
+    // A torn last line (or a file that grew past the bound) is rewritten away before anything is appended.
+    if (lines !== this.#slips.length || lines >= emulatorLimits.slipsStoredMax * journalLimits.compactAtFactor || (text !== "" && !text.endsWith("\n"))) {
+      writeDurably(file, journalText(this.#slips));
+      lines = this.#slips.length;
+    }
+    this.#journal = await open(file, "a");
+    this.#journalLines = lines;
+  }
+
+  #journalAppend(slip: StoredSlip): void {
+    const line = `${JSON.stringify(slip)}\n`;
+    this.#journalStep(async (journal) => {
+      if (slip.seq <= this.#journalFloor) return;
+      await journal.appendFile(line, "utf8");
+      await journal.sync();
+      this.#journalLines++;
+      if (this.#journalLines < emulatorLimits.slipsStoredMax * journalLimits.compactAtFactor) return;
+      // Keep what memory keeps, up to this slip; slips stored since are appended by their own steps.
+      await this.#rewriteJournal(this.#slips.filter((s) => s.seq <= slip.seq));
+      this.#journalFloor = Math.max(this.#journalFloor, slip.seq);
+    });
+  }
+
+  /** Runs journal work in order; replies to printers wait for it (see #reply), so an echo follows its slip's fsync. */
+  #journalStep(work: (journal: FileHandle) => Promise<void>): void {
+    this.#journalPending++;
+    this.#journalTail = this.#journalTail
+      .then(() => (this.#journal !== null ? work(this.#journal) : undefined))
+      .catch(() => void this.#stats.journalErrors++)
+      .finally(() => void this.#journalPending--);
+  }
+
+  /** Replaces the journal with these slips (temp file, fsync, rename, fsync the directory). */
+  async #rewriteJournal(slips: readonly StoredSlip[]): Promise<void> {
+    const file = this.#options.journalFile;
+    if (file === undefined || this.#journal === null) return;
+    await this.#journal.close();
+    this.#journal = null;
+    try {
+      writeDurably(file, journalText(slips));
+      this.#journalLines = slips.length;
+    } finally {
+      this.#journal = await open(file, "a");
+    }
   }
 
   /** DLE EOT n reply, Epson TM style: fixed bits 0x12 plus the cause bits. */
@@ -255,7 +362,63 @@ export class PrinterEmulator {
   }
 
   #reply(socket: net.Socket, bytes: Buffer): void {
-    if (socket.destroyed || !socket.writable) return;
-    socket.write(bytes);
+    // While a slip is not yet durable in the journal, answers wait behind it (in order): "printed" means kept.
+    if (this.#journalPending > 0) {
+      void this.#journalTail.then(() => write(socket, bytes));
+      return;
+    }
+    write(socket, bytes);
   }
+}
+
+function write(socket: net.Socket, bytes: Buffer): void {
+  if (socket.destroyed || !socket.writable) return;
+  socket.write(bytes);
+}
+
+function journalText(slips: readonly StoredSlip[]): string {
+  return slips.map((s) => `${JSON.stringify(s)}\n`).join("");
+}
+
+/** Writes a whole file so that a crash leaves either the old or the new one. */
+function writeDurably(file: string, text: string): void {
+  const temp = `${file}.tmp`;
+  writeFileSync(temp, text);
+  const fd = openSync(temp, "r+");
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(temp, file);
+  const dir = openSync(dirname(file), "r");
+  try {
+    fsyncSync(dir);
+  } finally {
+    closeSync(dir);
+  }
+}
+
+/** One journal line back into a slip, or undefined if it is not one (torn, edited, foreign). */
+function parseStoredSlip(line: string): StoredSlip | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== "object" || value === null) return undefined;
+  const v = value as Record<string, unknown>;
+  const isInt = (x: unknown) => Number.isSafeInteger(x) && (x as number) >= 0;
+  if (!isInt(v.seq) || !isInt(v.connection) || typeof v.receivedAt !== "string" || typeof v.text !== "string") return undefined;
+  if (v.cut !== "full" && v.cut !== "partial") return undefined;
+  if (!Array.isArray(v.lines)) return undefined;
+  const lines = v.lines.map((l: unknown) => {
+    const x = (l ?? {}) as Record<string, unknown>;
+    if (typeof x.text !== "string" || typeof x.bold !== "boolean" || typeof x.doubleHeight !== "boolean" || typeof x.doubleWidth !== "boolean") return undefined;
+    if (x.align !== "left" && x.align !== "center" && x.align !== "right") return undefined;
+    return { text: x.text, bold: x.bold, doubleHeight: x.doubleHeight, doubleWidth: x.doubleWidth, align: x.align } as const;
+  });
+  if (lines.some((l) => l === undefined)) return undefined;
+  return { lines: lines as StoredSlip["lines"], text: v.text, cut: v.cut, seq: v.seq as number, connection: v.connection as number, receivedAt: v.receivedAt };
 }

@@ -27,8 +27,14 @@ export interface KitchenSlip {
   /** ISO 8601; printed as Korean local time. */
   createdAt: string;
   items: KitchenSlipItem[];
-  /** 0 = the original; n = the n-th marked reprint (R-KRP-3). */
+  /** 0 = the original; n = an admin's n-th reprint, printed `*** 재출력 / REPRINT n ***` (R-KRP-3). */
   reprintCount: number;
+  /**
+   * An earlier attempt at this content may have printed (sent, but its completion was never
+   * confirmed): printed `*** 중복 가능 / MAY BE DUPLICATE ***`, wording of its own so the kitchen can
+   * tell "maybe a second copy" from an admin's deliberate reprint.
+   */
+  mayBeDuplicate?: boolean;
   /** Name of the failed printer when this copy goes to a backup printer. */
   backupFrom?: string;
   /** Columns of font A: 42 on 80 mm paper, 32 on 58 mm. */
@@ -43,6 +49,12 @@ export interface RenderedSlip {
   replaced: string[];
   lines: SlipLine[];
 }
+
+/** The marks a copy can carry (docs/PRINTING.md §7): every character is KS X 1001 printable. */
+export const slipMarks = {
+  reprint: (n: number) => `*** 재출력 / REPRINT ${n} ***`,
+  mayBeDuplicate: "*** 중복 가능 / MAY BE DUPLICATE ***",
+} as const;
 
 /** ESC @, ESC t 0, FS & (double-byte on), ESC R 13 (Korea): the library never sends FS &. */
 const koreanSetup = Buffer.from([0x1b, 0x40, 0x1b, 0x74, 0x00, 0x1c, 0x26, 0x1b, 0x52, 0x0d]);
@@ -102,7 +114,8 @@ function layout(slip: KitchenSlip, clean: (text: string) => string): Line[] {
   add(clean(slip.storeName), { ...plain, align: "center" });
   if (slip.kind === "cancel") add("*** 취소 / CANCEL ***", mark);
   if (slip.kind === "change") add("*** 변경 / CHANGE ***", mark);
-  if (slip.reprintCount > 0) add(`*** 재출력 / REPRINT ${slip.reprintCount} ***`, mark);
+  if (slip.reprintCount > 0) add(slipMarks.reprint(slip.reprintCount), mark);
+  if (slip.mayBeDuplicate === true) add(slipMarks.mayBeDuplicate, mark);
   if (slip.backupFrom !== undefined) add(`BACKUP FROM ${clean(slip.backupFrom)}`, mark);
   add(`[${clean(slip.stationName)}]`, { ...mark, size: "normal" });
   const table = clean(slip.tableName);

@@ -1,4 +1,4 @@
-import type { AuditEntry, PrintWrite, SlipRow } from "../../storage/index.ts";
+import { WriteFailure, type AuditEntry, type PrintWrite, type SlipRow } from "../../storage/index.ts";
 import type { CommandMeta, Outcome } from "../command-pipeline.ts";
 import type { RoomContext } from "../context.ts";
 import { wireError, type WireErrorCode } from "../wire/codes.ts";
@@ -7,6 +7,7 @@ import { slipLimits } from "../../printers/index.ts";
 const printLimits = { reprintsPerSlipMax: slipLimits.reprintCountMax } as const;
 import type { AdminCommand } from "../wire/admin-commands.ts";
 import { isoAt } from "../../server/clock.ts";
+import { assertNever, decideRetry } from "../../domain/index.ts";
 
 /** Admin print commands: each is one durable, audited unit; then the printer's actor wakes. */
 export class PrintCommands {
@@ -21,19 +22,30 @@ export class PrintCommands {
       case "printers.check":
         await this.ctx.printing.checkHealth();
         return { ok: true, data: { printers: this.ctx.printing.health(this.storeId).map((h) => ({ printerId: h.printerId, reachable: h.reachable, lastError: h.lastError })) } };
+      default:
+        return assertNever(command);
     }
   }
 
   async #retry(slipKey: string, meta: CommandMeta): Promise<Outcome> {
     const slip = this.#slip(slipKey);
-    if (!slip) return refuse("NOT_FOUND", "no such slip", { slipKey });
-    if (slip.state === "printed") return refuse("ALREADY_PRINTED", "this slip printed; ask for a reprint instead", { slipKey });
-    if (slip.state === "pending") return refuse("INVALID_TRANSITION", "this slip is already waiting for its printer", { slipKey });
+    const family = slip ? this.ctx.prints.familyOf(slip.slipKey) : undefined;
+    if (!slip || !family) return refuse("NOT_FOUND", "no such slip", { slipKey });
+    // Dedupe by content (PRINTING.md §5): a retry never makes a second copy of content that already printed.
+    const decision = decideRetry(family.family, slip.slipKey);
+    if (!decision.ok && decision.code === "already_printed") {
+      const message = decision.printedAs === slipKey
+        ? "this slip printed; ask for a reprint instead"
+        : `this ticket's slip already printed (as ${decision.printedAs}); ask for a reprint instead`;
+      return refuse("ALREADY_PRINTED", message, { slipKey, printedAs: decision.printedAs });
+    }
+    if (!decision.ok) return refuse("INVALID_TRANSITION", "this slip is already waiting for its printer", { slipKey, state: decision.state });
     const at = this.#now();
     // Back to whichever printer serves the station now (its backup, while it is failed over).
     const printerId = this.ctx.printing.routeFor(this.storeId, slip.stationId)?.id ?? slip.printerId;
     const data = { slipKey, state: "pending", printerId };
-    await this.#commit(meta, "print.retry", slip, { kind: "retry", slipKey, printerId, at }, data, at);
+    const failed = await this.#commit(meta, "print.retry", slip, { kind: "retry", slipKey, printerId, at }, data, at);
+    if (failed) return failed;
     this.ctx.printing.wake(printerId);
     return { ok: true, data };
   }
@@ -50,7 +62,8 @@ export class PrintCommands {
     const newKey = `${base.slipKey}:reprint:${reprintNo}`;
     const at = this.#now();
     const data = { slipKey: newKey, reprintNo, printerId: printer.id };
-    await this.#commit(meta, "print.reprint", base, { kind: "reprint", slipKey: newKey, of: base, reprintNo, printerId: printer.id, at }, data, at);
+    const failed = await this.#commit(meta, "print.reprint", base, { kind: "reprint", slipKey: newKey, of: base, reprintNo, printerId: printer.id, at }, data, at);
+    if (failed) return failed;
     this.ctx.printing.wake(printer.id);
     return { ok: true, data };
   }
@@ -64,19 +77,40 @@ export class PrintCommands {
     return isoAt(this.ctx.clock);
   }
 
-  #commit(meta: CommandMeta, action: string, slip: SlipRow, write: PrintWrite, after: unknown, at: string): Promise<void> {
+  /** Undefined once durable; otherwise the refusal, from the typed reason storage gave (never its message text). */
+  async #commit(meta: CommandMeta, action: string, slip: SlipRow, write: PrintWrite, after: unknown, at: string): Promise<Outcome | undefined> {
     const audit: AuditEntry = {
       at, storeId: this.storeId, actorId: meta.principal.staffId, actorRole: meta.principal.role, action, entityType: "print_slip",
       entityId: slip.slipKey, sessionId: null, before: { state: slip.state, attempts: slip.attempts, lastError: slip.lastError }, after, reason: null, cmdId: meta.cmdId,
     };
-    return this.ctx.writer.submit({
-      context: { storeId: this.storeId, tableId: "", sessionId: "" },
-      baseVersion: 0,
-      events: [],
-      print: [write],
-      audit: [audit],
-      command: { cmdId: meta.cmdId, actorId: meta.principal.staffId, type: action, bodyHash: meta.bodyHash, reply: { cmdId: meta.cmdId, ok: true, data: after }, at },
-    });
+    try {
+      await this.ctx.writer.submit({
+        context: { storeId: this.storeId, tableId: "", sessionId: "" },
+        baseVersion: 0,
+        events: [],
+        print: [write],
+        audit: [audit],
+        command: { cmdId: meta.cmdId, actorId: meta.principal.staffId, type: action, bodyHash: meta.bodyHash, reply: { cmdId: meta.cmdId, ok: true, data: after }, at },
+      });
+      return undefined;
+    } catch (error) {
+      if (!(error instanceof WriteFailure)) throw error;
+      switch (error.reason.kind) {
+        // The pipeline answers this with the stored first reply when the body matches.
+        case "duplicate_command":
+          return { ok: false, transient: true, error: wireError("CMD_ID_REUSED", "this cmdId was already used") };
+        case "closed":
+          return { ok: false, transient: true, error: wireError("INTERNAL", "storage is not running; retry with the same cmdId") };
+        case "conflict":
+        case "stock_exhausted":
+        case "busy":
+        case "failed":
+          this.ctx.log.error(`admin ${action} could not be stored (${error.reason.kind})`, error);
+          return { ok: false, transient: true, error: wireError("INTERNAL", "could not store the command; nothing was saved") };
+        default:
+          return assertNever(error.reason);
+      }
+    }
   }
 }
 

@@ -71,7 +71,7 @@ export class PrintService {
   async start(): Promise<void> {
     const interrupted = this.deps.prints.interruptedCount();
     await this.deps.writer.submitSystem([{ kind: "recoverPrintJobs", at: isoAt(this.deps.clock) }]);
-    if (interrupted > 0) this.deps.log.warn(`printing: ${interrupted} attempt(s) cut off by a stop; those slips will print again marked REPRINT`);
+    if (interrupted > 0) this.deps.log.warn(`printing: ${interrupted} attempt(s) cut off by a stop; their next copies are marked (MAY BE DUPLICATE; reprints keep REPRINT n)`);
     for (const actor of this.#actors.values()) actor.wake();
     void this.checkHealth();
     this.#healthTimer = setInterval(() => void this.checkHealth(), this.deps.config.printing.healthCheckEverySeconds * 1000);

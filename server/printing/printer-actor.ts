@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { renderSlip, sendJob, type SendResult } from "../../printers/index.ts";
+import { decideCopy } from "../../domain/index.ts";
+import { renderSlip, sendJob, slipLimits, type SendResult } from "../../printers/index.ts";
 import type { KitchenReader, PrintStore, SlipRow, SystemWrite } from "../../storage/index.ts";
 import type { PrintingConfig, StoreConfig } from "../config/index.ts";
 import { isoAt, type Clock } from "../clock.ts";
@@ -100,6 +101,16 @@ export class PrinterActor {
 
   async #attempt(slip: SlipRow): Promise<void> {
     const now = () => isoAt(this.deps.clock);
+    // Dedupe by content (PRINTING.md §5): the whole slip family (original + reprints) decides the mark.
+    const family = this.deps.prints.familyOf(slip.slipKey);
+    if (!family) return; // gone between the queue read and now: nothing to print
+    const copy = decideCopy(family.family, slip.slipKey);
+    if (copy.action === "supersede") {
+      await this.deps.submit([{ kind: "supersede", slipKey: slip.slipKey, by: copy.by, at: now() }]);
+      this.#notBefore.delete(slip.slipKey);
+      this.deps.log.info(`printer ${this.printer.id}: slip ${slip.slipKey} not printed: its content already printed as ${copy.by}`);
+      return;
+    }
     const data = this.deps.kitchen.ticketWithItems(slip.ticketId);
     if (!data) {
       await this.deps.submit([{ kind: "finishJob", jobId: "", slipKey: slip.slipKey, outcome: "not_sent", error: "ticket not found", slipState: "failed", needsMark: false, at: now() }]);
@@ -107,15 +118,16 @@ export class PrinterActor {
       return;
     }
     const attempt = slip.attempts + 1;
-    // R-KRP-3: an explicit reprint, or any copy after an attempt that may have printed, carries the mark.
-    const marked = slip.reprintNo > 0 || slip.needsMark;
-    const reprintCount = slip.reprintNo > 0 ? slip.reprintNo : slip.needsMark ? Math.min(99, Math.max(1, attempt - 1)) : 0;
+    // R-KRP-3: an admin reprint says REPRINT n; a copy after an attempt that may have printed says MAY BE DUPLICATE.
+    const { mark } = copy;
+    const marked = mark.kind !== "none";
+    const reprintCount = mark.kind === "reprint" ? Math.min(slipLimits.reprintCountMax, mark.n) : 0;
     const backupFrom = slip.backupFrom ? this.deps.printerName(slip.backupFrom) : undefined;
     let rendered: ReturnType<typeof renderSlip>;
     let payloadHash: string;
     try {
       const content = slipFromTicket(this.deps.store, data.ticket, data.items, this.printer.widthChars);
-      rendered = renderSlip({ ...content, reprintCount, ...(backupFrom ? { backupFrom } : {}) });
+      rendered = renderSlip({ ...content, reprintCount, mayBeDuplicate: mark.kind === "duplicate", ...(backupFrom ? { backupFrom } : {}) });
       payloadHash = createHash("sha256").update(renderSlip(content).bytes).digest("hex");
     } catch (error) {
       // A slip that cannot be rendered would block the queue forever: fail it (admins are told) and go on.
@@ -139,7 +151,8 @@ export class PrinterActor {
     this.health.checkedAt = at;
     this.health.status = result.status ?? this.health.status;
     if (result.outcome === "confirmed") {
-      await this.deps.submit([{ kind: "finishJob", jobId, slipKey: slip.slipKey, outcome: "confirmed", error: null, slipState: "printed", needsMark: false, at }]);
+      // Settled by the content rules in the same transaction: failed copies of this content are resolved.
+      await this.deps.submit([{ kind: "settleJob", jobId, slipKey: slip.slipKey, outcome: "confirmed", error: null, lastAttempt: false, at }]);
       this.#notBefore.delete(slip.slipKey);
       Object.assign(this.health, { reachable: true, lastError: null, consecutiveFailures: 0 });
       this.deps.onOutcome(this.printer, slip, "printed", null);
@@ -148,12 +161,14 @@ export class PrinterActor {
     const error = result.error ?? result.outcome;
     const unknown = result.outcome === "unknown";
     const gaveUp = attempt >= this.deps.printing.attemptsMax;
-    await this.deps.submit([{ kind: "finishJob", jobId, slipKey: slip.slipKey, outcome: unknown ? "unknown" : "not_sent", error, slipState: gaveUp ? "failed" : "pending", needsMark: unknown, at }]);
+    await this.deps.submit([{ kind: "settleJob", jobId, slipKey: slip.slipKey, outcome: unknown ? "unknown" : "not_sent", error, lastAttempt: gaveUp, at }]);
+    // At the last attempt an original whose content another copy printed is superseded, not failed.
+    const settled = gaveUp ? this.deps.prints.slip(slip.slipKey)?.state : "pending";
     Object.assign(this.health, { reachable: result.outcome === "unknown", lastError: error, consecutiveFailures: this.health.consecutiveFailures + 1 });
     const delayMs = Math.min(this.deps.printing.backoffMaxMs, this.deps.printing.backoffBaseMs * 2 ** Math.min(attempt - 1, 16));
     this.#notBefore.set(slip.slipKey, this.deps.clock.nowMs() + delayMs);
-    this.deps.log.warn(`printer ${this.printer.id}: slip ${slip.slipKey} attempt ${attempt} ${result.outcome} (${error})${gaveUp ? "; gave up" : ""}`);
-    if (gaveUp) this.deps.onOutcome(this.printer, slip, "failed", error);
+    this.deps.log.warn(`printer ${this.printer.id}: slip ${slip.slipKey} attempt ${attempt} ${result.outcome} (${error})${gaveUp ? `; gave up (${settled})` : ""}`);
+    if (gaveUp && settled === "failed") this.deps.onOutcome(this.printer, slip, "failed", error);
     if (this.printer.backupPrinterId && this.health.failedOverTo === null && this.health.consecutiveFailures >= this.printer.failoverAfterFailures) {
       this.health.failedOverTo = this.printer.backupPrinterId;
       await this.deps.onFailover(this.printer);

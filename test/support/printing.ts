@@ -46,5 +46,5 @@ export function slipsOf(emulator: PrinterEmulator, ticketId: string): StoredSlip
 }
 
 export function isMarked(slip: StoredSlip): boolean {
-  return /REPRINT/.test(slip.text);
+  return /REPRINT|MAY BE DUPLICATE/.test(slip.text);
 }

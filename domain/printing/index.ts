@@ -1,0 +1,2 @@
+/** Kitchen printing rules: dedupe by content (a ticket's slip family), marks, retry, resolution. */
+export * from "./slip-family.ts";
