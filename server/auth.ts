@@ -1,6 +1,6 @@
 import { SignJWT, jwtVerify, errors as joseErrors } from "jose";
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, linkSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 import type { Principal, Role, VerifyResult } from "../rooms/context.ts";
@@ -51,8 +51,20 @@ export class TokenService {
 export function loadAuthSecret(dataDir: string, envSecret: string | undefined): Uint8Array {
   if (envSecret) return new TextEncoder().encode(envSecret);
   const file = join(dataDir, "auth-secret");
-  if (existsSync(file)) return Buffer.from(readFileSync(file, "utf8").trim(), "hex");
-  const secret = randomBytes(32);
-  writeFileSync(file, secret.toString("hex"), { mode: 0o600 });
+  if (!existsSync(file)) {
+    // Processes starting together must agree on one secret: each writes a complete candidate to a
+    // file of its own, then link() publishes it atomically, and only the first link succeeds.
+    const candidate = `${file}.${process.pid}.${randomBytes(6).toString("hex")}`;
+    writeFileSync(candidate, randomBytes(32).toString("hex"), { mode: 0o600 });
+    try {
+      linkSync(candidate, file);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    } finally {
+      rmSync(candidate, { force: true });
+    }
+  }
+  const secret = Buffer.from(readFileSync(file, "utf8").trim(), "hex");
+  if (secret.length < 32) throw new Error(`${file} does not hold a 32-byte hex secret; delete it to make a new one (every token is then invalid)`);
   return secret;
 }
