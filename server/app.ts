@@ -1,8 +1,9 @@
-import { defineRoom, defineServer, type Server } from "@colyseus/core";
+import { defineRoom, defineServer, matchMaker, type Server } from "@colyseus/core";
 import { WebSocketTransport } from "@colyseus/ws-transport";
 import { RedisPresence } from "@colyseus/redis-presence";
 import { RedisDriver } from "@colyseus/redis-driver";
 import { mkdirSync } from "node:fs";
+import { createServer as createNetServer } from "node:net";
 import { join, resolve } from "node:path";
 import { CommitWriter, ThreadedWriter, type Writer, createKitchenReader, createOutboxStore, createPrintStore, createSessionReader, createStockReader, openStorage, type Storage } from "../storage/index.ts";
 import { PrinterEmulator, sanitizeForPrinter } from "../printers/index.ts";
@@ -24,8 +25,10 @@ import type { LoginOptions } from "./login.ts";
 import type { Logger } from "./logger.ts";
 import { OutboxRelay, type OutboxSubscriber } from "./outbox-relay.ts";
 import { storeViews } from "./stores.ts";
-import { Lease } from "./lease.ts";
-import { hostname } from "node:os";
+import { Lease, newInstanceId } from "./lease.ts";
+import { Readiness } from "./readiness.ts";
+import { Retention, retentionDefaults, setIdempotencyWindow } from "./retention.ts";
+import { Metrics } from "./metrics.ts";
 
 export interface AppOptions {
   readonly port: number;
@@ -50,6 +53,21 @@ export interface AppOptions {
   readonly login?: LoginOptions;
   /** Express "trust proxy" (which proxies may set the client address used by the login limits). */
   readonly trustProxy?: boolean | number | string | undefined;
+  /** This process's lease holder id (unique per process); generated when absent. */
+  readonly instanceId?: string;
+  /** This process holds the DATA_DIR lock exclusively (no REDIS_URL): a lease of any other holder is a dead run's. */
+  readonly exclusiveDataDir?: boolean;
+  /** RETENTION_DAYS: processed_commands (the idempotency window) and delivered outbox rows are pruned after it. */
+  readonly retentionDays?: number | undefined;
+  /** OUTBOX_PARK_AFTER_FAILURES: consecutive failures after which an outbox subscriber is parked. */
+  readonly outboxParkAfterFailures?: number | undefined;
+  /** Bearer token for GET /metrics; unset = loopback only (default: METRICS_TOKEN from the environment). */
+  readonly metricsToken?: string | undefined;
+}
+
+/** The port is taken by another process: nothing was started (no printing lease, no printer). */
+export class PortInUseError extends Error {
+  override readonly name = "PortInUseError";
 }
 
 export interface RunningApp {
@@ -63,6 +81,12 @@ export interface RunningApp {
   readonly emulator: PrinterEmulator | undefined;
   /** One emulator per store that configures no printer (storeId → emulator): its slips print there only. */
   readonly emulators: ReadonlyMap<string, PrinterEmulator>;
+  /** This process's lease holder id. */
+  readonly instanceId: string;
+  readonly readiness: Readiness;
+  /** Where a running stop() is (named in the message when the shutdown deadline forces the exit). */
+  readonly stopStage: string | undefined;
+  /** Drains: readiness 503 at once, rooms closed, relay and printers finished, lease given back, HTTP and storage closed. */
   stop(): Promise<void>;
 }
 
@@ -70,12 +94,19 @@ export interface RunningApp {
 export async function startApp(options: AppOptions): Promise<RunningApp> {
   const dataDir = resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true });
+  // A busy port stops the start here, before the database, a lease or a printer is touched.
+  await probePort(options.port, options.host);
   const databaseFile = join(dataDir, "table-session.sqlite");
   const storage: Storage = await openStorage(databaseFile);
   // The writer runs on its own thread by default; STORAGE_WRITER=inline keeps it on this one.
   const writer: Writer = options.inlineWriter ? new CommitWriter(storage) : await ThreadedWriter.start(databaseFile);
+  const metrics = new Metrics();
+  metrics.instrumentWriter(writer);
   const relay = new OutboxRelay(createOutboxStore(storage), options.clock, options.log, (subscriber, lastId, at) =>
-    writer.submitSystem([{ kind: "cursor", subscriber, lastId, at }]));
+    writer.submitSystem([{ kind: "cursor", subscriber, lastId, at }]), options.outboxParkAfterFailures === undefined ? {} : { parkAfterFailures: options.outboxParkAfterFailures });
+  const retentionDays = options.retentionDays ?? retentionDefaults.days;
+  setIdempotencyWindow(retentionDays, options.clock);
+  const retention = new Retention({ writer, storage, clock: options.clock, log: options.log, days: retentionDays, subscribers: () => relay.durableSubscribers() });
   writer.onCommitted(() => relay.wake());
   for (const subscriber of options.subscribers ?? []) relay.add(subscriber);
   const tokens = new TokenService(loadAuthSecret(dataDir, options.authSecret), options.tokenTtlSeconds);
@@ -91,7 +122,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   // The first takes PRINTER_EMULATOR_PORT, the others any free port.
   const emulators = new Map<string, PrinterEmulator>();
   for (const store of options.config.stores.filter((st) => st.printers.length === 0)) {
-    const emulator = new PrinterEmulator({ host: "127.0.0.1", port: emulators.size === 0 ? options.emulatorPort ?? 0 : 0 });
+    const emulator = new PrinterEmulator({ host: "127.0.0.1", port: emulators.size === 0 ? options.emulatorPort ?? 0 : 0, journalFile: join(dataDir, `emulator-${store.id}.jsonl`) });
     await emulator.start();
     emulators.set(store.id, emulator);
   }
@@ -109,19 +140,21 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     log: options.log,
     newId,
   });
+  printing.onNotice((notice) => metrics.printNotice(notice.kind));
+  metrics.watchOutbox(storage, () => relay.status());
   printing.onNotice((notice) => {
     if (notice.ticketId && (notice.kind === "printed" || notice.kind === "print_failed")) board.setPrintStatus(notice.ticketId, notice.kind === "printed" ? "printed" : "failed");
   });
   writer.setSlipRouter((storeId, stationId) => printing.routeFor(storeId, stationId)?.id);
-  // One process drives the printers. The holder id is host:port, so a restarted process takes its
-  // own lease back at once. Interrupted attempts are settled (marked REPRINT) before any actor runs.
-  const printingLease = new Lease("printing", `${hostname()}:${options.port}`, writer, storage, options.clock, options.log);
-  await printingLease.start(async () => {
-    await printing.start();
-    relay.add(printing.subscriber());
-  });
+  // One process drives the printers. The holder id is unique per process (host:pid:random); alone
+  // on the DATA_DIR, a restarted process takes a dead run's lease at once. The lease is taken only
+  // once the port is ours (below). Interrupted attempts are settled (marked REPRINT) before any actor runs.
+  const instanceId = options.instanceId ?? newInstanceId();
+  const printingLease = new Lease("printing", instanceId, writer, storage, options.clock, options.log, { exclusive: options.exclusiveDataDir ?? false });
+  const readiness = new Readiness({ config: options.config, writer, inlineWriter: options.inlineWriter ?? false, lease: printingLease, printing, clock: options.clock, instanceId });
   const kitchenStatus = new KitchenStatus(options.clock, (storeId) => stores.get(storeId)?.stationIds ?? []);
-  const ctx: RoomContext = {
+  // `metrics` rides along for wireCommands (rooms/command-pipeline.ts), which reads it structurally.
+  const ctx: RoomContext & { readonly metrics: Metrics } = {
     stores,
     storage,
     writer,
@@ -137,13 +170,17 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     log: options.log,
     newId,
     verifyToken: (token) => tokens.verify(token, options.clock.nowMs()),
+    metrics,
   };
   const startedAtMs = options.clock.nowMs();
+  const httpServer = new GuardedHttpServer();
+  const presence = options.redisUrl ? new RedisPresence(options.redisUrl) : undefined;
+  const driver = options.redisUrl ? new RedisDriver(options.redisUrl) : undefined;
   const server = defineServer({
     transport: new WebSocketTransport({
       maxPayload: roomLimits.transportPayloadBytesMax,
       // Refuses oversized matchmake bodies before Colyseus reads them (http-routes.ts).
-      server: new GuardedHttpServer(),
+      server: httpServer,
       pingInterval: roomLimits.pingIntervalMs,
       pingMaxRetries: roomLimits.pingMaxRetries,
     }),
@@ -152,31 +189,94 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       kitchen: defineRoom(KitchenRoom.withContext(ctx)).filterBy(["storeId", "stationId"]),
       admin: defineRoom(AdminRoom.withContext(ctx)).filterBy(["storeId"]),
     },
-    express: (app) => installRoutes(app, { config: options.config, ctx, tokens, relay, startedAtMs, emulators, login: options.login, trustProxy: options.trustProxy }),
-    ...(options.redisUrl
-      ? { presence: new RedisPresence(options.redisUrl), driver: new RedisDriver(options.redisUrl), publicAddress: options.publicAddress }
-      : {}),
+    express: (app) => installRoutes(app, { config: options.config, ctx, tokens, relay, startedAtMs, emulators, login: options.login, trustProxy: options.trustProxy, readiness,
+      metrics, metricsToken: options.metricsToken ?? (process.env.METRICS_TOKEN || undefined) }),
+    ...(presence && driver ? { presence, driver, publicAddress: options.publicAddress } : {}),
     gracefullyShutdown: false,
     greet: false,
   });
-  let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
-    await server.gracefullyShutdown(false);
+  // The drain. HTTP stays up until the slow parts are done, so /api/health answers and /api/ready
+  // says 503 (draining) meanwhile; main.ts bounds the whole with SHUTDOWN_DEADLINE_MS.
+  let stopStage: string | undefined;
+  let stopping: Promise<void> | undefined;
+  const stop = () => (stopping ??= (async () => {
+    readiness.markDraining();
+    printingLease.drain();
+    stopStage = "closing rooms";
+    await matchMaker.gracefullyShutdown().catch((error: unknown) => options.log.warn(`shutdown: rooms: ${String(error)}`));
     kitchenStatus.stop();
-    printingLease.stop();
+    stopStage = "outbox relay";
     await relay.stop();
+    await retention.stop();
+    stopStage = "printers finishing their slips";
     await printing.stop();
+    // Renewed until the printers stopped; then given back so a successor prints at once.
+    stopStage = "printing lease";
+    await printingLease.stop();
+    stopStage = "printer emulators";
     await Promise.all([...emulators.values()].map((e) => e.stop()));
+    stopStage = "http and presence";
+    server.transport.shutdown();
+    presence?.shutdown();
+    await driver?.shutdown();
+    stopStage = "storage writer";
     await writer.close();
     await storage.close();
-  };
+    stopStage = "stopped";
+  })());
   applyCorsPolicy(options.corsOrigins ?? []);
-  await server.listen(options.port, options.host);
+  try {
+    await listen(server, httpServer, options.port, options.host);
+  } catch (error) {
+    await stop().catch(() => undefined);
+    throw error;
+  }
+  // The port is ours: only now take the lease (and with it start printing).
+  await printingLease.start(async () => {
+    await printing.start();
+    relay.add(printing.subscriber());
+  });
   relay.start();
+  retention.start();
   kitchenStatus.start();
-  return { server, ctx, relay, databaseFile, tokens, printing, emulator, emulators, stop };
+  return {
+    server, ctx, relay, databaseFile, tokens, printing, emulator, emulators, instanceId, readiness, stop,
+    get stopStage() {
+      return stopStage;
+    },
+  };
+}
+
+function portInUse(port: number, host: string): string {
+  return `port ${port} on ${host} is already in use by another process: not starting (no printing lease taken, no printer started). ` +
+    "Stop the other process or choose another PORT.";
+}
+
+/** Binds host:port for a moment: a port another process holds fails here, before anything is started. */
+async function probePort(port: number, host: string): Promise<void> {
+  if (port === 0) return;
+  await new Promise<void>((resolvePort, reject) => {
+    const probe = createNetServer();
+    probe.once("error", (error: NodeJS.ErrnoException) => reject(error.code === "EADDRINUSE" ? new PortInUseError(portInUse(port, host)) : error));
+    probe.listen({ port, host, exclusive: true }, () => probe.close(() => resolvePort()));
+  });
+}
+
+/**
+ * Colyseus's listen() never settles when the bind fails (Node only emits "error"): race it with the
+ * HTTP server's error, so a port taken since the probe still stops the start (before the lease).
+ */
+async function listen(server: Server, httpServer: GuardedHttpServer, port: number, host: string): Promise<void> {
+  let onError: (error: NodeJS.ErrnoException) => void = () => undefined;
+  const failed = new Promise<never>((_resolve, reject) => {
+    onError = (error) => reject(error.code === "EADDRINUSE" ? new PortInUseError(portInUse(port, host)) : error);
+    httpServer.once("error", onError);
+  });
+  try {
+    await Promise.race([server.listen(port, host), failed]);
+  } finally {
+    httpServer.off("error", onError);
+  }
 }
 
 /** Names the kitchen printers cannot print (outside KS X 1001) would come out as "?": say so at start. */

@@ -10,6 +10,8 @@ import { loginHandler, type LoginOptions } from "./login.ts";
 import type { TokenService } from "./auth.ts";
 import type { OutboxRelay } from "./outbox-relay.ts";
 import type { PrinterEmulator } from "../printers/index.ts";
+import type { Readiness } from "./readiness.ts";
+import { metricsRefusal, type Metrics } from "./metrics.ts";
 
 export const httpLimits = {
   jsonBodyBytesMax: 16 * 1024,
@@ -28,6 +30,12 @@ export interface RouteDeps {
   readonly login?: LoginOptions;
   /** Express's "trust proxy" setting (TRUST_PROXY): which proxies may tell the client address. */
   readonly trustProxy?: boolean | number | string | undefined;
+  /** What GET /api/ready reports (database writable, draining, lease, printers). */
+  readonly readiness: Readiness;
+  /** Prometheus metrics for GET /metrics (absent: no such route). */
+  readonly metrics?: Metrics;
+  /** METRICS_TOKEN: who may scrape /metrics (unset: loopback only; metrics.ts). */
+  readonly metricsToken?: string | undefined;
 }
 
 /** REST beside the rooms, on the same port: login, health, menu, metrics. */
@@ -41,8 +49,19 @@ export function installRoutes(app: Application, deps: RouteDeps): void {
   app.use(express.json({ limit: httpLimits.jsonBodyBytesMax }));
   app.post("/api/auth/login", loginHandler(deps.config, deps.tokens, deps.ctx.clock, deps.login));
 
+  // Liveness: the process is up and answering (also while it drains).
   app.get("/api/health", (_req, res) => {
     res.json({ ok: true, data: { uptimeMs: deps.ctx.clock.nowMs() - deps.startedAtMs, outbox: deps.relay.status() } });
+  });
+
+  // Readiness: 200 while this process should get traffic; 503 NOT_READY while it drains or its
+  // database takes no write. No token: the details are aggregates only (readiness.ts).
+  app.get("/api/ready", async (_req, res) => {
+    const { ready, details } = await deps.readiness.check();
+    res.setHeader("cache-control", "no-store");
+    if (ready) return void res.json({ ok: true, data: details });
+    const message = details.draining ? "shutting down" : "database not writable";
+    res.status(503).json({ ok: false, error: { code: "NOT_READY", message, details } });
   });
 
   app.get("/api/stores/:storeId/menu", requireAccess(deps, ["staff", "admin", "kitchen"], (req) => String(req.params.storeId)), (req, res) => {
@@ -104,6 +123,15 @@ export function installRoutes(app: Application, deps: RouteDeps): void {
     };
     if (req.query.reset === "1") loopDelay.reset();
     res.json({ ok: true, data });
+  });
+
+  // Prometheus text format. Guarded (metrics.ts): Bearer METRICS_TOKEN, or loopback only when none is set.
+  const metrics = deps.metrics;
+  if (metrics) app.get("/metrics", async (req, res) => {
+    const refused = metricsRefusal(req, deps.metricsToken);
+    res.setHeader("cache-control", "no-store");
+    if (refused) return void res.status(refused.status).json({ ok: false, error: { code: refused.code, message: refused.message } });
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
   app.use("/api", (_req: Request, res: Response) => {

@@ -112,14 +112,6 @@ export const faults: readonly Fault[] = [
     tests: [["test/rooms", "hostile-input"]],
   },
   {
-    id: "flooder-keeps-seat",
-    rule: "a flooding terminal gets no seat back",
-    file: "rooms/table/table-room.ts",
-    find: "    if (code === CloseCode.WITH_ERROR) return;",
-    replace: "",
-    tests: [["test/rooms", "hostile-input"]],
-  },
-  {
     id: "line-amount-unchecked",
     rule: "a line over 100억 is a typed refusal, not an assertion",
     file: "domain/pricing.ts",

@@ -3,7 +3,7 @@ import * as assert from "uvu/assert";
 import { demoRawConfig } from "../../server/config/index.ts";
 import { PosClient, type TableConnection } from "../../clients/pos-client.ts";
 import { joinKitchen } from "../../clients/kitchen-client.ts";
-import { countRows, query, startServer, tempDir, writeConfig, type ServerProcess } from "../support/server-process.ts";
+import { countRows, eventually, query, startServer, tempDir, writeConfig, type ServerProcess } from "../support/server-process.ts";
 import { openTable } from "../support/pos.ts";
 
 /**
@@ -86,7 +86,9 @@ t("a draft edit's reply cache is per principal too", async () => {
   const mine = await a.command("draft.add", { menuId: "cola", quantity: 1 }, key);
   const theirs = await b.command("draft.add", { menuId: "cola", quantity: 1 }, key);
   assert.ok(mine.ok && theirs.ok, JSON.stringify([mine, theirs]));
-  assert.is(a.state.draft.size, 2, "both lines were added: b's key was not a replay of a's");
+  // b sent last: its state has both patches before its reply (patch before reply to the sender).
+  assert.is(b.state.draft.size, 2, "both lines were added: b's key was not a replay of a's");
+  await eventually(() => a.state.draft.size === 2, 3000, "a sees both lines");
   const replay = await a.command("draft.add", { menuId: "cola", quantity: 1 }, key);
   assert.equal(replay, mine);
   assert.is(a.state.draft.size, 2, "a's replay added nothing");

@@ -14,6 +14,8 @@ export interface ServerProcess {
   readonly databaseFile: string;
   readonly child: ChildProcess;
   readonly output: string[];
+  /** Settles when the process has exited and its output is read: its exit code, or the signal that ended it. */
+  readonly exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** SIGTERM and wait for exit. */
   stop(): Promise<void>;
   /** SIGKILL: no shutdown hooks run, like a power cut for the process. */
@@ -40,8 +42,11 @@ export function writeConfig(dir: string, config: unknown): string {
   return file;
 }
 
-/** Starts `server/main.ts` as a real child process and waits for its "listening" line. */
-export async function startServer(options: { dataDir?: string; port?: number; env?: Record<string, string> } = {}): Promise<ServerProcess> {
+/**
+ * Starts `server/main.ts` as a real child process and waits for its "listening" line. With
+ * `waitForListening: false` it returns at once (a start expected to fail: await `exit`).
+ */
+export async function startServer(options: { dataDir?: string; port?: number; env?: Record<string, string>; waitForListening?: boolean } = {}): Promise<ServerProcess> {
   const dataDir = options.dataDir ?? tempDir("data");
   const port = options.port ?? (await freePort());
   // SERVER_NODE_ARGS lets a profiling run add flags such as --cpu-prof (not allowed in NODE_OPTIONS).
@@ -52,8 +57,13 @@ export async function startServer(options: { dataDir?: string; port?: number; en
     stdio: ["ignore", "pipe", "pipe"],
   });
   const output: string[] = [];
+  // "close": after the exit and after every byte of its output was read.
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.once("close", (code, signal) => r({ code, signal })));
   const exited = new Promise<void>((r) => child.once("exit", () => r()));
-  await new Promise<void>((ready, fail) => {
+  if (options.waitForListening === false) {
+    child.stdout!.on("data", (c: Buffer) => output.push(c.toString()));
+    child.stderr!.on("data", (c: Buffer) => output.push(c.toString()));
+  } else await new Promise<void>((ready, fail) => {
     const timer = setTimeout(() => fail(new Error(`server did not start:\n${output.join("")}`)), 20_000);
     const onData = (chunk: Buffer) => {
       output.push(chunk.toString());
@@ -76,6 +86,7 @@ export async function startServer(options: { dataDir?: string; port?: number; en
     databaseFile: join(dataDir, "table-session.sqlite"),
     child,
     output,
+    exit,
     async stop() {
       if (child.exitCode === null) child.kill("SIGTERM");
       await exited;
