@@ -6,3 +6,4 @@ export * from "./limits.ts";
 export * from "./pricing.ts";
 export * from "./session/index.ts";
 export * from "./printing/index.ts";
+export * from "./stock/index.ts";

@@ -8,6 +8,7 @@ import type { SessionState } from "./state.ts";
 import { isActive } from "./state.ts";
 import type { ConfirmedItem, SessionEvent } from "./events.ts";
 import { ticketEvents } from "./tickets.ts";
+import { stockShortfall } from "../stock/levels.ts";
 import { decideCancel, decideCancelBatch, decideChangeQuantity } from "./decide-cancel.ts";
 import { decideAdvance, decideBump, decideMissing, decideRecall } from "./decide-kitchen.ts";
 
@@ -79,7 +80,7 @@ function decideConfirm(command: ConfirmDraft, state: SessionState, context: Deci
     if (!priced.ok) return priced;
     items.push({ ...priced.line, itemId: `${command.batchId}-${index + 1}` });
   }
-  const stockError = checkStock(items, context.stock);
+  const stockError = stockShortfall(items, context.stock);
   if (stockError) return reject(stockError);
   const batchTotal = totalOf("draft", items.map((i) => i.lineTotal));
   if (!batchTotal.ok) return batchTotal;
@@ -98,19 +99,6 @@ function decideConfirm(command: ConfirmDraft, state: SessionState, context: Deci
 }
 
 /** 86'd items and countdowns are enforced at confirm for every channel (POS, QR, app). */
-function checkStock(items: readonly ConfirmedItem[], stock: ReadonlyMap<string, StockLevel> | undefined): DomainError | undefined {
-  if (!stock) return undefined;
-  const wanted = new Map<string, number>();
-  for (const item of items) wanted.set(item.menuId, (wanted.get(item.menuId) ?? 0) + item.quantity);
-  for (const [menuId, quantity] of wanted) {
-    const level = stock.get(menuId);
-    if (!level) continue;
-    if (level.soldOut) return { code: "sold_out", menuId };
-    if (level.remaining !== null && level.remaining < quantity) return { code: "sold_out", menuId, remaining: level.remaining };
-  }
-  return undefined;
-}
-
 function decideClose(command: CloseSession, state: SessionState): Decision {
   // Until payments exist, only an admin may close over confirmed, uncancelled items (R-VAL-1 logs it).
   if (state.total !== 0 && command.actor.role !== "admin") return reject({ code: "outstanding_items", total: state.total });

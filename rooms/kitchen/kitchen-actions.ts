@@ -1,4 +1,4 @@
-import { assertNever } from "../../domain/index.ts";
+import { assertNever, decideSetStock } from "../../domain/index.ts";
 import { WriteFailure, type AuditEntry } from "../../storage/index.ts";
 import type { CommandMeta, Outcome } from "../command-pipeline.ts";
 import type { RoomContext, StoreView } from "../context.ts";
@@ -71,22 +71,32 @@ export class KitchenActions {
     return act(actor, ticket);
   }
 
-  /** 86 / countdown: store-wide, audited, enforced by decide and by the database at confirm. */
+  /** 86 / countdown: store-wide, audited, enforced by decide and by the database at confirm. The rules are `decideSetStock` (domain). */
   async #setStock(menuId: string, soldOut: boolean, remaining: number | null, meta: CommandMeta): Promise<Outcome> {
-    if (!this.store.menu.items.has(menuId)) return refuse("NOT_FOUND", "unknown menu item", { menuId });
+    const decision = decideSetStock({ menuId, soldOut, remaining }, this.store.menu, this.ctx.stock.levels(this.store.id).get(menuId));
+    if (!decision.ok) {
+      const error = decision.error;
+      switch (error.code) {
+        case "unknown_menu_item":
+          return refuse("NOT_FOUND", "unknown menu item", { menuId });
+        case "invalid_remaining": // the wire schema already bounds remaining; kept for callers that skip it
+          return refuse("BAD_REQUEST", `remaining must be null or an integer from 0 to ${error.max}`, { rule: "invalid_remaining", max: error.max });
+        default:
+          return assertNever(error);
+      }
+    }
     const at = isoAt(this.ctx.clock);
-    const before = this.ctx.stock.levels(this.store.id).get(menuId) ?? null;
     const data = { menuId, soldOut, remaining };
     const audit: AuditEntry = {
       at, storeId: this.store.id, actorId: meta.principal.staffId, actorRole: meta.principal.role, action: "menu.stock",
-      entityType: "menu", entityId: menuId, sessionId: null, before, after: { soldOut, remaining }, reason: null, cmdId: meta.cmdId,
+      entityType: "menu", entityId: menuId, sessionId: null, before: decision.before, after: decision.after, reason: null, cmdId: meta.cmdId,
     };
     try {
       await this.ctx.writer.submit({
         context: { storeId: this.store.id, tableId: "", sessionId: "" },
         baseVersion: 0,
         events: [],
-        stock: [{ kind: "set", menuId, soldOut, remaining }],
+        stock: [decision.write],
         audit: [audit],
         command: { cmdId: meta.cmdId, actorId: meta.principal.staffId, type: "menu.stock", bodyHash: meta.bodyHash, reply: { cmdId: meta.cmdId, ok: true, data }, at },
       });

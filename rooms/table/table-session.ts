@@ -1,5 +1,5 @@
 import {
-  assertNever, decide, fold, initialSessionState, isActive,
+  assertNever, decide, fold, initialSessionState, isActive, stockTakes,
   type ActorRef, type CancelReasonCode, type LineRequest, type SessionCommand, type SessionEvent, type SessionState,
 } from "../../domain/index.ts";
 import { WriteFailure, type AuditEntry, type CommitUnit, type StockWrite } from "../../storage/index.ts";
@@ -117,7 +117,8 @@ export class TableSession {
     const after = fold(decision.events, base);
     const data = replyOf(after);
     if (decision.events.length === 0) return { ok: true, data };
-    const takes = stockTakes(decision.events, stock, base);
+    // Portions a confirm or a quantity increase takes from counted items (domain rule); the database checks them again.
+    const takes: StockWrite[] = stockTakes(decision.events, stock, base);
     try {
       await this.ctx.writer.submit(this.#unit(command, base, after, decision.events, meta, data, takes));
     } catch (error) {
@@ -175,21 +176,4 @@ export class TableSession {
 
 function actorOf(meta: CommandMeta): ActorRef {
   return { id: meta.principal.staffId, role: meta.principal.role, name: meta.principal.name };
-}
-
-/**
- * Portions a confirm (or a quantity increase) takes from counted items, checked again by the
- * database. Cancels give nothing back: the kitchen may already have used the portion.
- */
-function stockTakes(events: readonly SessionEvent[], stock: ReadonlyMap<string, { remaining: number | null }>, before: SessionState): StockWrite[] {
-  const taken = new Map<string, number>();
-  for (const event of events) {
-    const items = event.type === "BatchConfirmed"
-      ? event.items.map((i) => ({ menuId: i.menuId, quantity: i.quantity }))
-      : event.type === "ItemAdded"
-        ? [{ menuId: event.item.menuId, quantity: Math.max(0, event.item.quantity - (before.items.get(event.replacesItemId)?.quantity ?? 0)) }]
-        : [];
-    for (const item of items) if (item.quantity > 0 && stock.get(item.menuId)?.remaining != null) taken.set(item.menuId, (taken.get(item.menuId) ?? 0) + item.quantity);
-  }
-  return [...taken].map(([menuId, quantity]) => ({ kind: "take", menuId, quantity }));
 }
