@@ -10,6 +10,8 @@ import { bodyHash, ReplyCache } from "./wire/idempotency.ts";
 import { errorReply, okReply, type Reply } from "./wire/reply.ts";
 import { cmdIdSchema } from "./wire/table-commands.ts";
 import { measurePlain } from "./wire/measure.ts";
+import { idempotencyWindow } from "../server/retention.ts";
+import { crashPoints } from "../server/crash-points.ts";
 
 /** `transient`: nothing was decided (storage failed, a writer raced us): not remembered, so a retry is evaluated afresh. */
 export type Outcome = { ok: true; data: unknown } | { ok: false; error: WireError; transient?: boolean };
@@ -64,7 +66,32 @@ export class CommandPipeline<C extends { type: string; cmdId: string }> {
     if (!cmdIdSchema.safeParse((raw as { cmdId?: unknown }).cmdId).success) return wireError("BAD_REQUEST", "cmdId missing or malformed");
     const type = (raw as { type?: unknown }).type;
     if (typeof type !== "string" || !this.spec.knownTypes.has(type)) return wireError("UNKNOWN_COMMAND", `unknown command type ${JSON.stringify(type)?.slice(0, 64)}`);
-    return cmdId === "" ? wireError("BAD_REQUEST", "cmdId missing") : undefined;
+    if (cmdId === "") return wireError("BAD_REQUEST", "cmdId missing");
+    return this.#checkIssuedAt(raw as Record<string, unknown>);
+  }
+
+  /**
+   * `issuedAt` (optional, every command): when the client first made the command, epoch ms or an
+   * ISO 8601 time. Older than the idempotency window (= the processed_commands retention) the
+   * server may have forgotten the cmdId, so a replay could execute twice: refused, nothing changes.
+   * It is removed here, before the schema and the body hash, so any retry replays like the first.
+   */
+  #checkIssuedAt(raw: Record<string, unknown>): WireError | undefined {
+    if (!Object.hasOwn(raw, "issuedAt")) return undefined;
+    const value = raw.issuedAt;
+    delete raw.issuedAt;
+    if (value === undefined) return undefined;
+    // 2026-12-03T07:35:12Z, with optional seconds, fraction and offset.
+    const isoTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+    const issuedAtMs = typeof value === "number" ? (Number.isSafeInteger(value) && value >= 0 ? value : Number.NaN)
+      : typeof value === "string" && value.length <= 40 && isoTime.test(value) ? Date.parse(value)
+      : Number.NaN;
+    if (Number.isNaN(issuedAtMs)) return wireError("BAD_REQUEST", "issuedAt must be epoch milliseconds or an ISO 8601 time", { issues: [{ path: "issuedAt", message: "epoch ms or ISO 8601 time" }] });
+    const window = idempotencyWindow();
+    if (issuedAtMs < window.nowMs() - window.windowMs) {
+      return wireError("IDEMPOTENCY_EXPIRED", `issuedAt is older than the ${window.days}-day idempotency window; the command was not executed`, { windowDays: window.days });
+    }
+    return undefined;
   }
 
   async #run(principal: Principal, raw: Record<string, unknown>, cmdId: string): Promise<Reply> {
@@ -89,6 +116,8 @@ export class CommandPipeline<C extends { type: string; cmdId: string }> {
       // Not remembered: nothing was written, so a retry with the same cmdId may still succeed.
       return errorReply(cmdId, wireError("INTERNAL", `command failed: ${error instanceof Error ? error.message : String(error)}`));
     }
+    // Test-only (CRASH_AT, DESIGN.md §7): the command is durable, its reply never leaves.
+    if (outcome.ok) crashPoints.armed?.hit("after-commit-before-reply");
     // The key was stored by a commit this lookup did not see yet (a retry racing its original):
     // the stored reply is the answer, exactly as for any replay.
     if (!outcome.ok && outcome.error.code === "CMD_ID_REUSED") {
@@ -134,11 +163,29 @@ export function sendReply(client: Client, reply: Reply): void {
  * disconnect Colyseus would give it.
  */
 export function wireCommands(room: Room, pipeline: CommandPipeline<any>): void {
+  // The room's context (rooms bind it in withContext) brings the logger and, from app.ts, the metrics.
+  const ctx = (room as unknown as { ctx?: import("./context.ts").RoomContext & { metrics?: import("../server/metrics.ts").CommandObserver } }).ctx;
+  // Only command types the pipeline knows become labels (a client cannot mint metric series).
+  const knownTypes = (pipeline as unknown as { spec?: { knownTypes?: ReadonlySet<string> } }).spec?.knownTypes;
   room.onMessage("cmd", (client: Client<{ auth: Principal }>, message: unknown, reply) => {
+    const startedAt = performance.now();
     const answer = client.auth
       ? pipeline.handle(client.auth, message)
       : Promise.resolve(errorReply("", wireError("UNAUTHORIZED", "join with a token first")));
     if (reply.id === undefined) void answer.then((r) => sendReply(client, r));
+    if (ctx) void answer.then((r) => {
+      const ms = performance.now() - startedAt;
+      const sent = message !== null && typeof message === "object" ? (message as { type?: unknown }).type : undefined;
+      const type = typeof sent === "string" && knownTypes?.has(sent) ? sent : "other";
+      const code = r.ok ? "ok" : r.error.code;
+      const store = client.auth?.storeId ?? "";
+      const table = (room.state as { tableId?: unknown } | undefined)?.tableId;
+      const fields = { store, room: room.roomId, roomType: room.roomName, ...(typeof table === "string" ? { table } : {}), staff: client.auth?.staffId, cmdId: r.cmdId, type, code, ms: Math.round(ms * 1000) / 1000 };
+      if (code === "INTERNAL") ctx.log.error("command failed", undefined, { ...fields, message: r.ok ? undefined : r.error.message });
+      else if (code === "BUSY") ctx.log.warn("command refused: busy", fields);
+      else ctx.log.debug("command", fields);
+      ctx.metrics?.observeCommand({ room: room.roomName, type, code, store, seconds: ms / 1000 });
+    }).catch(() => undefined); // observing must never become an unhandled rejection
     return answer;
   });
   // Colyseus calls this with the received type, except for a message whose type is "*" itself:

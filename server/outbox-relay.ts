@@ -27,7 +27,14 @@ export const relayLimits = {
   /** Saving the cursor costs an fsync; a crash in between only causes redelivery, which is allowed. */
   cursorSaveEveryMs: 250,
   pollEveryMs: 1_000,
+  /** Consecutive failures after which a lane is parked (no more retries until unpark or a restart). */
+  parkAfterFailures: 20,
 } as const;
+
+export interface RelayOptions {
+  /** Default relayLimits.parkAfterFailures (OUTBOX_PARK_AFTER_FAILURES). */
+  readonly parkAfterFailures?: number;
+}
 
 interface Lane {
   readonly subscriber: OutboxSubscriber;
@@ -38,6 +45,9 @@ interface Lane {
   again: boolean;
   failures: number;
   retryTimer: NodeJS.Timeout | undefined;
+  /** Failed parkAfterFailures times in a row: not retried until unpark() or a restart. */
+  parked: boolean;
+  lastError: string | undefined;
 }
 
 /** Drains the outbox to each subscriber independently: a failing one never holds up the others. */
@@ -52,11 +62,15 @@ export class OutboxRelay {
     private readonly log: Logger,
     /** Persists a cursor; defaults to a direct write (tests). The server routes it through the writer thread. */
     private readonly persistCursor: (subscriber: string, lastId: number, at: string) => Promise<void> | void = (s, id, at) => store.markDelivered(s, id, at),
-  ) {}
+    private readonly options: RelayOptions = {},
+  ) {
+    const park = options.parkAfterFailures ?? relayLimits.parkAfterFailures;
+    if (!(Number.isInteger(park) && park > 0)) throw new RangeError(`parkAfterFailures must be a positive integer, got ${park}`);
+  }
 
   add(subscriber: OutboxSubscriber): void {
     const deliveredId = subscriber.startAfterId ?? this.store.cursor(subscriber.name);
-    this.#lanes.push({ subscriber, deliveredId, savedId: deliveredId, savedAtMs: 0, running: false, again: false, failures: 0, retryTimer: undefined });
+    this.#lanes.push({ subscriber, deliveredId, savedId: deliveredId, savedAtMs: 0, running: false, again: false, failures: 0, retryTimer: undefined, parked: false, lastError: undefined });
     this.wake();
   }
 
@@ -69,7 +83,29 @@ export class OutboxRelay {
   /** New rows were committed: every idle lane starts draining. */
   wake(): void {
     if (this.#stopped) return;
-    for (const lane of this.#lanes) if (lane.retryTimer === undefined) void this.#drain(lane);
+    for (const lane of this.#lanes) if (lane.retryTimer === undefined && !lane.parked) void this.#drain(lane);
+  }
+
+  /**
+   * Resumes a parked subscriber from where it stopped (its saved cursor): the failure count starts
+   * again. Returns false when no subscriber of that name is parked.
+   */
+  unpark(name: string): boolean {
+    let resumed = false;
+    for (const lane of this.#lanes) {
+      if (lane.subscriber.name !== name || !lane.parked) continue;
+      lane.parked = false;
+      lane.failures = 0;
+      resumed = true;
+      this.log.info(`outbox: ${name} unparked; delivery resumes after id ${lane.deliveredId}`);
+      if (!this.#stopped) void this.#drain(lane);
+    }
+    return resumed;
+  }
+
+  /** Names of the subscribers whose cursor is saved (retention prunes nothing they have not passed). */
+  durableSubscribers(): string[] {
+    return this.#lanes.filter((l) => l.subscriber.startAfterId === undefined).map((l) => l.subscriber.name);
   }
 
   /** Stops after in-flight deliveries and saves every cursor. */
@@ -82,6 +118,7 @@ export class OutboxRelay {
   }
 
   async #drain(lane: Lane): Promise<void> {
+    if (lane.parked) return;
     if (lane.running) {
       lane.again = true;
       return;
@@ -103,6 +140,7 @@ export class OutboxRelay {
         }
       } while (lane.again && !this.#stopped);
       lane.failures = 0;
+      lane.lastError = undefined;
       this.#saveCursor(lane, true);
     } catch (error) {
       this.#saveCursor(lane, true);
@@ -114,6 +152,14 @@ export class OutboxRelay {
 
   #scheduleRetry(lane: Lane, error: unknown): void {
     lane.failures += 1;
+    lane.lastError = String(error);
+    const parkAfter = this.options.parkAfterFailures ?? relayLimits.parkAfterFailures;
+    if (lane.failures >= parkAfter) {
+      lane.parked = true;
+      // An alert, not a warning: this subscriber gets nothing until someone looks (unpark or restart).
+      this.log.error(`outbox: subscriber ${lane.subscriber.name} PARKED after ${lane.failures} consecutive failures at the row after id ${lane.deliveredId}; no more retries until unpark or a restart. Last error: ${lane.lastError}`);
+      return;
+    }
     const delayMs = Math.min(relayLimits.retryMaxMs, relayLimits.retryBaseMs * 2 ** Math.min(lane.failures - 1, 16));
     this.log.warn(`outbox: ${lane.subscriber.name} failed after id ${lane.deliveredId} (attempt ${lane.failures}), retry in ${delayMs} ms: ${String(error)}`);
     lane.retryTimer = setTimeout(() => {
@@ -135,7 +181,8 @@ export class OutboxRelay {
   }
 
   /** Where each subscriber stands (for health and tests). */
-  status(): { name: string; deliveredId: number; failures: number }[] {
-    return this.#lanes.map((l) => ({ name: l.subscriber.name, deliveredId: l.deliveredId, failures: l.failures }));
+  status(): { name: string; deliveredId: number; failures: number; parked: boolean }[] {
+    // The last error goes to the log only: /api/health is unauthenticated.
+    return this.#lanes.map((l) => ({ name: l.subscriber.name, deliveredId: l.deliveredId, failures: l.failures, parked: l.parked }));
   }
 }

@@ -6,6 +6,7 @@ import { storageLimits } from "./limits.ts";
 import { createStockWriter } from "./stock.ts";
 import { createPrintStore, type PrintWrite } from "./print-store.ts";
 import { classifyCommitError, during, WriteFailure } from "./write-errors.ts";
+import { createOutboxPruner, type PruneWrite } from "./outbox.ts";
 
 /** A runtime stock change: an 86/countdown set by kitchen or admin, or portions taken by a confirm. */
 export type StockWrite =
@@ -42,6 +43,8 @@ export type SystemWrite =
   | PrintWrite
   | { readonly kind: "cursor"; readonly subscriber: string; readonly lastId: number; readonly at: string }
   | { readonly kind: "recoverPrintJobs"; readonly at: string }
+  /** Retention: one bounded chunk of old processed_commands and delivered outbox rows (storage/outbox.ts). */
+  | PruneWrite
   /** Take or renew a lease if it is free, expired or already ours. */
   | { readonly kind: "lease"; readonly name: string; readonly holder: string; readonly nowMs: number; readonly ttlMs: number };
 
@@ -141,11 +144,13 @@ export class CommitWriter implements Writer {
        on conflict (name) do update set holder = excluded.holder, expires_at_ms = excluded.expires_at_ms
        where leases.holder = excluded.holder or leases.expires_at_ms < @now`,
     );
+    const pruner = createOutboxPruner(storage);
     const writeSystem = storage.sqlite.transaction((writes: readonly SystemWrite[]) => {
       for (const write of writes) {
         if (write.kind === "cursor") saveCursor.run(write.subscriber, write.lastId, write.at);
         else if (write.kind === "lease") lease.run({ name: write.name, holder: write.holder, expires: write.nowMs + write.ttlMs, now: write.nowMs });
         else if (write.kind === "recoverPrintJobs") print.recoverInterrupted(write.at);
+        else if (write.kind === "prune") pruner.apply(write);
         else print.applyWrite(write);
       }
     });

@@ -7,7 +7,7 @@ export { createKitchenReader, type KitchenReader, type TicketRow, type ItemRow }
 export { createPrintStore, type PrintStore, type SlipRow, type JobRow, type PrintWrite } from "./print-store.ts";
 export { createStockReader, StockExhaustedError, type StockReader } from "./stock.ts";
 export { createSessionReader, type SessionReader, type ProcessedCommand, type CommandKey } from "./session-reader.ts";
-export { createOutboxStore, type OutboxStore, type OutboxRow } from "./outbox.ts";
+export { createOutboxStore, createOutboxPruner, retentionLimits, type OutboxStore, type OutboxRow, type OutboxPruner, type PruneWrite } from "./outbox.ts";
 export { verifyAuditChain, chainHash, genesisHash, type AuditEntry, type AuditVerdict } from "./audit.ts";
 export { storageLimits } from "./limits.ts";
 export type { SessionSnapshot, EventContext } from "./projection.ts";

@@ -14,6 +14,7 @@ export type WireErrorCode =
   | "VERSION_CONFLICT"
   | "LOCKED"
   | "CMD_ID_REUSED"
+  | "IDEMPOTENCY_EXPIRED"
   | "EMPTY_DRAFT"
   | "SOLD_OUT"
   | "INVALID_QUANTITY"

@@ -108,8 +108,9 @@ export class PrintService {
   /** Periodic and on demand: connect and ask DLE EOT, never while that printer is printing (§9.7). */
   async checkHealth(): Promise<void> {
     await Promise.all([...this.#actors.values()].map(async (actor) => {
-      if (actor.busy) return;
-      const result = await queryStatus({ host: actor.printer.host, port: actor.printer.port }, this.deps.config.printing.connectTimeoutMs);
+      // Skipped while the actor has a job in hand; a job that starts during the query waits for it.
+      const result = await actor.whenIdle(() => queryStatus({ host: actor.printer.host, port: actor.printer.port }, this.deps.config.printing.connectTimeoutMs));
+      if (result === undefined) return;
       const at = isoAt(this.deps.clock);
       actor.health.checkedAt = at;
       if (!("online" in result)) {

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { connect } from "node:net";
 import { decideCopy } from "../../domain/index.ts";
 import { renderSlip, sendJob, slipLimits, type SendResult } from "../../printers/index.ts";
 import type { KitchenReader, PrintStore, SlipRow, SystemWrite } from "../../storage/index.ts";
@@ -6,6 +7,7 @@ import type { PrintingConfig, StoreConfig } from "../config/index.ts";
 import { isoAt, type Clock } from "../clock.ts";
 import type { Logger } from "../logger.ts";
 import { slipFromTicket } from "./slip-data.ts";
+import { crashNow, crashPoints } from "../crash-points.ts";
 import type { PrinterHealth, ResolvedPrinter } from "./types.ts";
 
 export interface ActorDeps {
@@ -37,6 +39,8 @@ export class PrinterActor {
   #retryTimer: NodeJS.Timeout | undefined;
   readonly #notBefore = new Map<string, number>();
   #jobSeq = 0;
+  /** Held while a connection to this printer is open (a job or a health check): one at a time (PRINTERS.md §9.7). */
+  #line: Promise<void> | undefined;
 
   constructor(readonly printer: ResolvedPrinter, private readonly deps: ActorDeps) {
     this.health = {
@@ -62,6 +66,28 @@ export class PrinterActor {
 
   get busy(): boolean {
     return this.#running;
+  }
+
+  /**
+   * The health check's way onto the line: skipped (undefined) while a job is in hand or the line is
+   * held; otherwise `query` runs holding the line, so a job that starts meanwhile waits for it.
+   */
+  async whenIdle<T>(query: () => Promise<T>): Promise<T | undefined> {
+    if (this.#running || this.#line) return undefined;
+    return this.#onLine(query);
+  }
+
+  /** Runs `use` alone on this printer's line (waits for a health check or job in progress). */
+  async #onLine<T>(use: () => Promise<T>): Promise<T> {
+    while (this.#line) await this.#line;
+    let release!: () => void;
+    this.#line = new Promise((r) => (release = r));
+    try {
+      return await use();
+    } finally {
+      this.#line = undefined;
+      release();
+    }
   }
 
   async #drain(): Promise<void> {
@@ -101,6 +127,7 @@ export class PrinterActor {
 
   async #attempt(slip: SlipRow): Promise<void> {
     const now = () => isoAt(this.deps.clock);
+    crashPoints.armed?.hit("after-outbox-before-print"); // test-only (CRASH_AT, DESIGN.md §7)
     // Dedupe by content (PRINTING.md §5): the whole slip family (original + reprints) decides the mark.
     const family = this.deps.prints.familyOf(slip.slipKey);
     if (!family) return; // gone between the queue read and now: nothing to print
@@ -139,11 +166,15 @@ export class PrinterActor {
     const jobId = this.deps.newId();
     // Durable before the first byte: a crash from here on leaves a "sending" row, settled as unknown at start-up.
     await this.deps.submit([{ kind: "startJob", job: { jobId, slipKey: slip.slipKey, storeId: slip.storeId, printerId: this.printer.id, attempt, marked, payloadHash, requestedBy: "printer-actor", at: now() } }]);
-    const result = await sendJob({ host: this.printer.host, port: this.printer.port }, rendered.bytes, {
+    const target = { host: this.printer.host, port: this.printer.port };
+    // Test-only (CRASH_AT=mid-print): part of the slip reaches the printer, then the process dies.
+    if (crashPoints.armed?.reached("mid-print")) await this.#onLine(() => sendPartThenCrash(target, rendered.bytes));
+    const result = await this.#onLine(() => sendJob(target, rendered.bytes, {
       jobTag: this.#jobTag(),
       connectTimeoutMs: this.deps.printing.connectTimeoutMs,
       completionTimeoutMs: this.deps.printing.completionTimeoutMs,
-    });
+    }));
+    if (result.outcome === "confirmed") crashPoints.armed?.hit("after-print-before-ledger"); // test-only (CRASH_AT)
     await this.#record(slip, jobId, attempt, result, now());
   }
 
@@ -180,4 +211,14 @@ export class PrinterActor {
     this.#jobSeq = (this.#jobSeq + 1) % 36 ** 4;
     return this.#jobSeq.toString(36).padStart(4, "0");
   }
+}
+
+/** CRASH_AT=mid-print: the first half of the slip goes to the printer (no cut, no completion request), then SIGKILL. */
+function sendPartThenCrash(target: { host: string; port: number }, bytes: Buffer): Promise<never> {
+  return new Promise(() => {
+    const socket = connect(target.port, target.host, () => {
+      socket.write(bytes.subarray(0, Math.max(1, Math.floor(bytes.length / 2))), () => crashNow("mid-print"));
+    });
+    socket.on("error", () => crashNow("mid-print"));
+  });
 }

@@ -26,10 +26,10 @@ export const faults: readonly Fault[] = [
   {
     id: "increase-takes-no-stock",
     rule: "a quantity increase takes portions from a countdown",
-    file: "rooms/table/table-session.ts",
+    file: "domain/stock/takes.ts",
     find: "quantity: Math.max(0, event.item.quantity - (before.items.get(event.replacesItemId)?.quantity ?? 0))",
     replace: "quantity: 0",
-    tests: [["test/rooms", "pinned-rules"]],
+    tests: [["test/domain", "stock-takes"], ["test/rooms", "pinned-rules"]],
   },
   {
     id: "cancelled-in-all-day",
@@ -150,5 +150,13 @@ export const faults: readonly Fault[] = [
     find: "      linkSync(candidate, file);",
     replace: "      writeFileSync(file, readFileSync(candidate));",
     tests: [["test/server", "auth-secret"]],
+  },
+  {
+    id: "health-check-overlaps-job",
+    rule: "a printer's health check never overlaps one of its jobs (one connection at a time)",
+    file: "server/printing/printer-actor.ts",
+    find: "const result = await this.#onLine(() => sendJob(",
+    replace: "const result = await ((use: () => ReturnType<typeof sendJob>) => use())(() => sendJob(",
+    tests: [["test/e2e", "crash-points"]],
   },
 ];
