@@ -7,6 +7,7 @@ import { demoRawConfig } from "../../server/config/index.ts";
 import { joinKitchen, type KitchenConnection } from "../../clients/kitchen-client.ts";
 import { PosClient, type TableConnection } from "../../clients/pos-client.ts";
 import { roomLimits } from "../../rooms/limits.ts";
+import { connect, createServer, type AddressInfo, type Socket } from "node:net";
 import { countRows, eventually, startServer, tempDir, writeConfig, type ServerProcess } from "../support/server-process.ts";
 import { openTable, staff } from "../support/pos.ts";
 
@@ -195,29 +196,62 @@ t("a flooding terminal is closed within its first second and gets no seat back; 
 
 t("the 33rd terminal gets TABLE_FULL; a terminal whose socket dies frees its slot at once and may still come back", async () => {
   const tableId = "T5";
-  const first = await openTable(pos, tableId);
-  await first.command("draft.add", { menuId: "soju", quantity: 2 });
-  const others: TableConnection[] = [];
-  for (let i = 1; i < roomLimits.tableClientsMax; i++) others.push(await pos.joinTable(tableId));
-  const full = await pos.sdk.joinOrCreate("table", { storeId: "demo", tableId }).then(() => "joined", (e: { code: number; message: string }) => `${e.code} ${e.message.split(":")[0]}`);
-  assert.is(full, "409 TABLE_FULL");
-  // The socket dies without a goodbye (a tablet's Wi-Fi): the server sees the close and the slot is free for a new terminal.
-  const dropped = others.pop()!;
-  dropped.room.reconnection.minUptime = 0; // the SDK otherwise refuses to reconnect a room younger than 5 s
-  (dropped.room.connection as unknown as { transport: { ws: { _socket: { destroy(): void } } } }).transport.ws._socket.destroy();
-  let newcomer: TableConnection | undefined;
-  let joining = false;
-  await eventually(() => {
-    if (!newcomer && !joining) {
-      joining = true;
-      void pos.joinTable(tableId).then((c) => (newcomer = c), () => (joining = false));
-    }
-    return newcomer !== undefined;
-  }, 5_000, "a new terminal taking the freed slot");
-  // The dropped terminal comes back on its own (SDK reconnection) to the same draft.
-  await eventually(() => dropped.room.connection.isOpen, 10_000, "the dropped terminal reconnecting");
-  assert.is(dropped.state.draft.size, 1);
-  for (const c of [first, newcomer!, dropped, ...others]) await c.leave();
+  // One terminal reaches the server through a TCP relay, so the test can cut its connection the
+  // way a tablet's Wi-Fi does (no close frame), whatever WebSocket the SDK uses on this Node.
+  const relay = await tcpRelay(server.port);
+  try {
+    const first = await openTable(pos, tableId);
+    await first.command("draft.add", { menuId: "soju", quantity: 2 });
+    const others: TableConnection[] = [];
+    for (let i = 2; i < roomLimits.tableClientsMax; i++) others.push(await pos.joinTable(tableId));
+    const dropped = await (await PosClient.login(`http://127.0.0.1:${relay.port}`, "demo", "s2", "2222")).joinTable(tableId);
+    const full = await pos.sdk.joinOrCreate("table", { storeId: "demo", tableId }).then(() => "joined", (e: { code: number; message: string }) => `${e.code} ${e.message.split(":")[0]}`);
+    assert.is(full, "409 TABLE_FULL");
+    dropped.room.reconnection.minUptime = 0; // the SDK otherwise refuses to reconnect a room younger than 5 s
+    relay.cutAll();
+    let newcomer: TableConnection | undefined;
+    let joining = false;
+    await eventually(() => {
+      if (!newcomer && !joining) {
+        joining = true;
+        void pos.joinTable(tableId).then((c) => (newcomer = c), () => (joining = false));
+      }
+      return newcomer !== undefined;
+    }, 5_000, "a new terminal taking the freed slot");
+    // The dropped terminal comes back on its own (SDK reconnection through the relay) to the same draft.
+    await eventually(() => dropped.room.connection.isOpen && relay.connections() > 0, 10_000, "the dropped terminal reconnecting");
+    assert.is(dropped.state.draft.size, 1);
+    for (const c of [first, newcomer!, dropped, ...others]) await c.leave();
+  } finally {
+    relay.close();
+  }
 });
+
+/** A TCP relay to the server on loopback whose connections the test can cut without a goodbye. */
+async function tcpRelay(targetPort: number): Promise<{ port: number; cutAll(): void; connections(): number; close(): void }> {
+  const open = new Set<Socket>();
+  const relay = createServer((inbound) => {
+    const outbound = connect(targetPort, "127.0.0.1");
+    for (const socket of [inbound, outbound]) {
+      open.add(socket);
+      socket.on("error", () => undefined);
+      socket.on("close", () => open.delete(socket));
+    }
+    inbound.pipe(outbound).pipe(inbound);
+  });
+  await new Promise<void>((r) => relay.listen(0, "127.0.0.1", () => r()));
+  const port = (relay.address() as AddressInfo).port;
+  return {
+    port,
+    cutAll: () => {
+      for (const socket of open) socket.destroy();
+    },
+    connections: () => open.size,
+    close: () => {
+      for (const socket of open) socket.destroy();
+      relay.close();
+    },
+  };
+}
 
 t.run();
