@@ -148,7 +148,8 @@ export const faults: readonly Fault[] = [
     rule: "processes starting together agree on one generated auth secret",
     file: "server/auth.ts",
     find: "      linkSync(candidate, file);",
-    replace: "      writeFileSync(file, readFileSync(candidate));",
+    // The old code: each process keeps the secret it generated; the file holds whichever wrote last.
+    replace: "      writeFileSync(file, readFileSync(candidate)); return Buffer.from(readFileSync(candidate, \"utf8\"), \"hex\");",
     tests: [["test/server", "auth-secret"]],
   },
   {
