@@ -1,5 +1,4 @@
 import type { Room } from "@colyseus/sdk";
-import { randomUUID } from "node:crypto";
 import { PosClient, type CommandReply } from "./pos-client.ts";
 
 export const heartbeatEveryMs = 2_000;
@@ -9,7 +8,7 @@ export class KitchenConnection {
   #timer: NodeJS.Timeout | undefined;
   constructor(readonly room: Room) {}
 
-  command<T = Record<string, unknown>>(type: string, fields: Record<string, unknown> = {}, cmdId: string = randomUUID(), timeoutMs = 10_000): Promise<CommandReply<T>> {
+  command<T = Record<string, unknown>>(type: string, fields: Record<string, unknown> = {}, cmdId: string = globalThis.crypto.randomUUID(), timeoutMs = 10_000): Promise<CommandReply<T>> {
     return this.room.request("cmd", { ...fields, type, cmdId }, { timeout: timeoutMs }) as Promise<CommandReply<T>>;
   }
 

@@ -1,5 +1,4 @@
 import { Client, type Room } from "@colyseus/sdk";
-import { randomUUID } from "node:crypto";
 
 /** The reply every command gets (docs/PROTOCOL.md). */
 export type CommandReply<T = Record<string, unknown>> =
@@ -34,7 +33,7 @@ export async function login(httpUrl: string, storeId: string, staffId: string, p
 export class TableConnection {
   constructor(readonly room: Room) {}
 
-  command<T = Record<string, unknown>>(type: string, fields: Record<string, unknown> = {}, cmdId: string = randomUUID(), timeoutMs = 10_000): Promise<CommandReply<T>> {
+  command<T = Record<string, unknown>>(type: string, fields: Record<string, unknown> = {}, cmdId: string = globalThis.crypto.randomUUID(), timeoutMs = 10_000): Promise<CommandReply<T>> {
     return this.room.request("cmd", { ...fields, type, cmdId }, { timeout: timeoutMs }) as Promise<CommandReply<T>>;
   }
 

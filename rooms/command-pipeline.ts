@@ -1,6 +1,6 @@
 import type { Client, Room } from "@colyseus/core";
 import type { z } from "zod";
-import type { Principal, Role } from "./context.ts";
+import type { Principal, Role, RoomContext } from "./context.ts";
 import type { CommandKey, ProcessedCommand } from "../storage/index.ts";
 import { roomLimits } from "./limits.ts";
 import { AssertionError } from "../domain/index.ts";
@@ -47,6 +47,11 @@ export class CommandPipeline<C extends { type: string; cmdId: string }> {
   readonly #replies = new ReplyCache(roomLimits.replyCacheEntries);
 
   constructor(private readonly spec: PipelineSpec<C>) {}
+
+  /** Whether `type` is one of this room's commands (only those become metric labels). */
+  knows(type: string): boolean {
+    return this.spec.knownTypes.has(type);
+  }
 
   handle(principal: Principal, raw: unknown): Promise<Reply> {
     const cmdId = cmdIdOf(raw);
@@ -162,25 +167,25 @@ export function sendReply(client: Client, reply: Reply): void {
  * response; send → a "reply" message), anything else gets UNKNOWN_COMMAND instead of the
  * disconnect Colyseus would give it.
  */
-export function wireCommands(room: Room, pipeline: CommandPipeline<any>): void {
-  // The room's context (rooms bind it in withContext) brings the logger and, from app.ts, the metrics.
-  const ctx = (room as unknown as { ctx?: import("./context.ts").RoomContext & { metrics?: import("../server/metrics.ts").CommandObserver } }).ctx;
-  // Only command types the pipeline knows become labels (a client cannot mint metric series).
-  const knownTypes = (pipeline as unknown as { spec?: { knownTypes?: ReadonlySet<string> } }).spec?.knownTypes;
+export function wireCommands(room: Room, ctx: RoomContext, pipeline: CommandPipeline<any>): void {
   room.onMessage("cmd", (client: Client<{ auth: Principal }>, message: unknown, reply) => {
     const startedAt = performance.now();
     const answer = client.auth
       ? pipeline.handle(client.auth, message)
       : Promise.resolve(errorReply("", wireError("UNAUTHORIZED", "join with a token first")));
     if (reply.id === undefined) void answer.then((r) => sendReply(client, r));
-    if (ctx) void answer.then((r) => {
+    void answer.then((r) => {
       const ms = performance.now() - startedAt;
       const sent = message !== null && typeof message === "object" ? (message as { type?: unknown }).type : undefined;
-      const type = typeof sent === "string" && knownTypes?.has(sent) ? sent : "other";
+      // Only command types the pipeline knows become labels (a client cannot mint metric series).
+      const type = typeof sent === "string" && pipeline.knows(sent) ? sent : "other";
       const code = r.ok ? "ok" : r.error.code;
       const store = client.auth?.storeId ?? "";
       const table = (room.state as { tableId?: unknown } | undefined)?.tableId;
-      const fields = { store, room: room.roomId, roomType: room.roomName, ...(typeof table === "string" ? { table } : {}), staff: client.auth?.staffId, cmdId: r.cmdId, type, code, ms: Math.round(ms * 1000) / 1000 };
+      const fields = {
+        store, room: room.roomId, roomType: room.roomName, ...(typeof table === "string" ? { table } : {}),
+        staff: client.auth?.staffId, cmdId: r.cmdId, type, code, ms: Math.round(ms * 1000) / 1000,
+      };
       if (code === "INTERNAL") ctx.log.error("command failed", undefined, { ...fields, message: r.ok ? undefined : r.error.message });
       else if (code === "BUSY") ctx.log.warn("command refused: busy", fields);
       else ctx.log.debug("command", fields);

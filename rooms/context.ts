@@ -7,6 +7,7 @@ import type { KitchenStatus } from "./kitchen/kitchen-status.ts";
 import type { KitchenBoard } from "./kitchen/board.ts";
 import type { Logger } from "../server/logger.ts";
 import type { Clock } from "../server/clock.ts";
+import type { CommandObserver } from "../server/metrics.ts";
 
 export type Role = "staff" | "admin" | "kitchen" | "customer";
 
@@ -49,6 +50,8 @@ export interface RoomContext {
   readonly printing: PrintDesk;
   readonly clock: Clock;
   readonly log: Logger;
+  /** Command counts and latency (server/metrics.ts); absent where nothing observes. */
+  readonly metrics?: CommandObserver;
   newId(): string;
   verifyToken(token: unknown): Promise<VerifyResult>;
 }

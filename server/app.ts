@@ -153,8 +153,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const printingLease = new Lease("printing", instanceId, writer, storage, options.clock, options.log, { exclusive: options.exclusiveDataDir ?? false });
   const readiness = new Readiness({ config: options.config, writer, inlineWriter: options.inlineWriter ?? false, lease: printingLease, printing, clock: options.clock, instanceId });
   const kitchenStatus = new KitchenStatus(options.clock, (storeId) => stores.get(storeId)?.stationIds ?? []);
-  // `metrics` rides along for wireCommands (rooms/command-pipeline.ts), which reads it structurally.
-  const ctx: RoomContext & { readonly metrics: Metrics } = {
+  const ctx: RoomContext = {
     stores,
     storage,
     writer,

@@ -48,7 +48,7 @@ export class AdminRoom extends Room<{ state: AdminState; client: Client<{ auth: 
         return outcome;
       },
     });
-    wireCommands(this, pipeline);
+    wireCommands(this, this.ctx, pipeline);
     this.#unsubscribe.push(this.ctx.printing.onNotice((notice) => {
       if (notice.storeId !== storeId) return;
       this.#refresh();

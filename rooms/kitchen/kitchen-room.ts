@@ -103,7 +103,7 @@ export class KitchenRoom extends Room<{ state: KitchenState; metadata: JoinOptio
       onBug: (error) => this.onUncaughtException(error, "command"),
       execute: (command: KitchenCommand, meta: CommandMeta): Promise<Outcome> => actions.execute(command, meta),
     });
-    wireCommands(this, this.#pipeline);
+    wireCommands(this, this.ctx, this.#pipeline);
     // Not a command: a liveness ping every few seconds, no reply (the front watches kitchenOnline).
     this.onMessage("heartbeat", (client: Client) => this.ctx.kitchenStatus.beat(client.sessionId));
   }

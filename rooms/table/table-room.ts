@@ -96,7 +96,7 @@ export class TableRoom extends Room<{ state: TableState; metadata: JoinOptions; 
       onBug: (error) => this.onUncaughtException(error, "command"),
       execute: (command, meta) => this.#execute(command, meta),
     });
-    wireCommands(this, this.#pipeline);
+    wireCommands(this, this.ctx, this.#pipeline);
   }
 
   async #execute(command: TableCommand, meta: CommandMeta): Promise<Outcome> {

@@ -1,6 +1,5 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-
 import { countRows, eventually, query, startServer, type ServerProcess } from "../support/server-process.ts";
 import { kds } from "../support/kitchen.ts";
 import { openTable, staff } from "../support/pos.ts";
