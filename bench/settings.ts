@@ -20,8 +20,8 @@ export const benchSettings = {
   rawSliceMs: secondsFromEnv("BENCH_RAW_SLICE_SECONDS", 2_000),
   /** Raw slices around a level that differ more than this are flagged: the disk drifted. */
   rawDriftWarnRatio: 1.5,
-  /** T1..T130: 1 + 16 + 64 level tables, then the room-memory tables. */
-  tableCount: 130,
+  /** T1..T131: 1 + 16 + 64 level tables, then the 50 room-memory tables (whose sessions stay open). */
+  tableCount: 131,
   roomMemoryRooms: 50,
   /**
    * A table's session is closed and reopened

@@ -1,6 +1,7 @@
 import type { Room } from "@colyseus/sdk";
 import { LatencyRecorder, type LatencySummary } from "./stats.ts";
 import { benchSettings, sleep } from "./settings.ts";
+import { roomLimits } from "../rooms/limits.ts";
 
 /**
  * One Colyseus ping/pong on `room`, timed here (the SDK's own rtt is whole milliseconds).
@@ -27,13 +28,20 @@ export function pingOnce(room: Room): Promise<number | undefined> {
   });
 }
 
-/** Sequential pings, well under the room's per-client message limit (count < messagesPerSecondMax). */
+/**
+ * Sequential pings, paced under the room's per-client message limit: Colyseus counts pings
+ * against maxMessagesPerSecond, and a sub-millisecond round trip would otherwise send hundreds a
+ * second and get the connection dropped by the flood guard.
+ */
 export async function pingRoundTrips(room: Room, count: number): Promise<LatencySummary> {
   const latency = new LatencyRecorder(count);
+  const gapMs = 1_000 / (roomLimits.messagesPerSecondMax / 2);
   for (let i = 0; i < count; i++) {
+    const t0 = performance.now();
     const ms = await pingOnce(room);
     if (ms === undefined) throw new Error("the room closed during the pings");
     latency.record(ms);
+    await sleep(t0 + gapMs - performance.now());
   }
   return latency.summary();
 }

@@ -1,11 +1,11 @@
 import type { Request, Response } from "express";
-import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import { z } from "zod";
 import type { AppConfig } from "./config/index.ts";
 import { findStore } from "./config/index.ts";
 import { verifyPinAsync } from "./config/pin.ts";
 import type { TokenService } from "./auth.ts";
 import type { Clock } from "./clock.ts";
+import { AttemptGate, type Admission, type Outcome } from "./attempt-gate.ts";
 
 export const loginLimits = {
   failuresBeforeLockout: 5,
@@ -14,8 +14,10 @@ export const loginLimits = {
   failureWindowMs: 15 * 60_000,
   /** Store/staff ids tracked at once (LOGIN_TRACKED_MAX). When full, untracked ids are refused (BUSY), never evicted. */
   trackedStaffMax: 10_000,
-  /** Failed logins per client address per minute (LOGIN_ADDRESS_FAILURES_PER_MINUTE). */
+  /** Failed logins per client address with less than a minute between them (LOGIN_ADDRESS_FAILURES_PER_MINUTE). */
   addressFailuresPerMinute: 20,
+  /** Attempts of one id (or address) waiting while earlier ones are checked; more get BUSY. */
+  waitingPerKeyMax: 256,
 } as const;
 
 export interface LoginOptions {
@@ -29,67 +31,6 @@ const loginBody = z.strictObject({
   pin: z.string().min(1).max(16),
 });
 
-interface FailureRecord {
-  /** Attempts since the last success, counted when they start (see FailureTracker.begin). */
-  count: number;
-  /** 0 while not locked. */
-  lockedUntilMs: number;
-  lastFailureMs: number;
-}
-
-type Admission = { ok: true } | { ok: false; code: "LOCKED" | "BUSY"; retryAfterMs: number };
-
-/**
- * Wrong-PIN counts per store/staff id, in bounded memory that fails closed: when full, an id it
- * does not track yet is refused (no PIN check at all) until entries run out; a live lockout is
- * never evicted, so flooding made-up ids cannot lift one.
- *
- * An attempt is counted as a failure when it starts, before the (asynchronous) PIN check, and the
- * count is cleared by a success: so concurrent guesses cannot overshoot the lockout or the size.
- */
-class FailureTracker {
-  readonly #records = new Map<string, FailureRecord>();
-  /** No entry runs out before this; no sweep before then (a flood must not cost O(n) per request). */
-  #nextExpiryMs = Infinity;
-  constructor(readonly maxKeys: number) {}
-
-  begin(key: string, nowMs: number): Admission {
-    const record = this.#records.get(key);
-    if (record && record.lockedUntilMs > nowMs) return { ok: false, code: "LOCKED", retryAfterMs: record.lockedUntilMs - nowMs };
-    if (!record && this.#records.size >= this.maxKeys) {
-      if (nowMs >= this.#nextExpiryMs) this.#sweep(nowMs);
-      if (this.#records.size >= this.maxKeys) return { ok: false, code: "BUSY", retryAfterMs: Math.max(1, this.#nextExpiryMs - nowMs) };
-    }
-    // After a lockout (or the failure window) has run out the count starts again, so one more typo does not relock at once.
-    const count = (record && !expired(record, nowMs) ? record.count : 0) + 1;
-    const next = { count, lockedUntilMs: count >= loginLimits.failuresBeforeLockout ? nowMs + loginLimits.lockoutMs : 0, lastFailureMs: nowMs };
-    this.#records.set(key, next);
-    this.#nextExpiryMs = Math.min(this.#nextExpiryMs, expiryOf(next));
-    return { ok: true };
-  }
-
-  succeed(key: string): void {
-    this.#records.delete(key);
-  }
-
-  #sweep(nowMs: number): void {
-    let next = Infinity;
-    for (const [key, record] of this.#records) {
-      if (expired(record, nowMs)) this.#records.delete(key);
-      else next = Math.min(next, expiryOf(record));
-    }
-    this.#nextExpiryMs = next;
-  }
-}
-
-function expiryOf(record: FailureRecord): number {
-  return record.lockedUntilMs > 0 ? record.lockedUntilMs : record.lastFailureMs + loginLimits.failureWindowMs;
-}
-
-function expired(record: FailureRecord, nowMs: number): boolean {
-  return expiryOf(record) <= nowMs;
-}
-
 function refuse(res: Response, status: number, code: string, message: string, retryAfterMs?: number): void {
   if (retryAfterMs !== undefined) res.setHeader("Retry-After", String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
   res.status(status).json({ ok: false, error: { code, message, ...(retryAfterMs !== undefined ? { details: { retryAfterMs } } : {}) } });
@@ -102,10 +43,21 @@ function refuse(res: Response, status: number, code: string, message: string, re
  * does not tell which ids exist.
  */
 export function loginHandler(config: AppConfig, tokens: TokenService, clock: Clock, options: LoginOptions = {}) {
-  const failures = new FailureTracker(options.trackedStaffMax ?? loginLimits.trackedStaffMax);
-  // One point per attempt, taken before the PIN check (so concurrent guesses cannot overshoot) and
-  // given back on success: what remains counted is failures.
-  const perAddress = new RateLimiterMemory({ points: options.addressFailuresPerMinute ?? loginLimits.addressFailuresPerMinute, duration: 60 });
+  const maxKeys = options.trackedStaffMax ?? loginLimits.trackedStaffMax;
+  const perStaff = new AttemptGate({
+    failuresBeforeLockout: loginLimits.failuresBeforeLockout,
+    lockoutMs: loginLimits.lockoutMs,
+    failureWindowMs: loginLimits.failureWindowMs,
+    maxKeys,
+    maxWaitingPerKey: loginLimits.waitingPerKeyMax,
+  });
+  const perAddress = new AttemptGate({
+    failuresBeforeLockout: options.addressFailuresPerMinute ?? loginLimits.addressFailuresPerMinute,
+    lockoutMs: 60_000,
+    failureWindowMs: 60_000,
+    maxKeys,
+    maxWaitingPerKey: loginLimits.waitingPerKeyMax,
+  });
   return async (req: Request, res: Response) => {
     const parsed = loginBody.safeParse(req.body);
     if (!parsed.success) {
@@ -114,28 +66,42 @@ export function loginHandler(config: AppConfig, tokens: TokenService, clock: Clo
     }
     const { storeId, staffId, pin } = parsed.data;
     const address = req.ip ?? req.socket.remoteAddress ?? "unknown";
+    // Always address first, then id: one order, so two waits can never wait on each other.
+    const addressTurn = await perAddress.enter(address, clock.nowMs());
+    if (!addressTurn.ok) {
+      if (addressTurn.code === "LOCKED") return refuse(res, 429, "RATE_LIMITED", "too many failed logins from this address; try again later", addressTurn.retryAfterMs);
+      return busy(res, addressTurn);
+    }
+    let outcome: Outcome = "failure";
     try {
-      await perAddress.consume(address);
-    } catch (error) {
-      if (!(error instanceof RateLimiterRes)) throw error;
-      return refuse(res, 429, "RATE_LIMITED", "too many failed logins from this address; try again later", error.msBeforeNext);
+      const staffTurn = await perStaff.enter(`${storeId}/${staffId}`, clock.nowMs());
+      if (!staffTurn.ok) {
+        outcome = "unchecked";
+        if (staffTurn.code === "LOCKED") return refuse(res, 429, "LOCKED", "too many wrong PINs; try again later", staffTurn.retryAfterMs);
+        return busy(res, staffTurn);
+      }
+      try {
+        const staff = findStore(config, storeId)?.staff.find((s) => s.id === staffId);
+        // Unknown staff and malformed PINs run the same scrypt (on a dummy hash): same work, same time.
+        const ok = await verifyPinAsync(pin, staff?.pinHash);
+        if (!staff || !ok) {
+          res.status(401).json({ ok: false, error: { code: "UNAUTHORIZED", message: "unknown staff or wrong PIN" } });
+          return;
+        }
+        outcome = "success";
+        const issued = await tokens.issue({ staffId: staff.id, storeId, role: staff.role, name: staff.name }, clock.nowMs());
+        res.json({ ok: true, data: { ...issued, staffId: staff.id, storeId, role: staff.role, name: staff.name } });
+      } finally {
+        staffTurn.finish(outcome, clock.nowMs());
+      }
+    } finally {
+      // A success frees the address's turn but does not wipe its failures: one known PIN must not
+      // buy an address unlimited guesses at other ids.
+      addressTurn.finish(outcome === "failure" ? "failure" : "unchecked", clock.nowMs());
     }
-    const key = `${storeId}/${staffId}`;
-    const admission = failures.begin(key, clock.nowMs());
-    if (!admission.ok) {
-      if (admission.code === "LOCKED") return refuse(res, 429, "LOCKED", "too many wrong PINs; try again later", admission.retryAfterMs);
-      return refuse(res, 429, "BUSY", "too many failed logins right now; try again later", admission.retryAfterMs);
-    }
-    const staff = findStore(config, storeId)?.staff.find((s) => s.id === staffId);
-    // Unknown staff and malformed PINs run the same scrypt (on a dummy hash): same work, same time.
-    const ok = await verifyPinAsync(pin, staff?.pinHash);
-    if (!staff || !ok) {
-      res.status(401).json({ ok: false, error: { code: "UNAUTHORIZED", message: "unknown staff or wrong PIN" } });
-      return;
-    }
-    failures.succeed(key);
-    await perAddress.reward(address);
-    const issued = await tokens.issue({ staffId: staff.id, storeId, role: staff.role, name: staff.name }, clock.nowMs());
-    res.json({ ok: true, data: { ...issued, staffId: staff.id, storeId, role: staff.role, name: staff.name } });
   };
+}
+
+function busy(res: Response, refusal: Extract<Admission, { ok: false }>): void {
+  refuse(res, 429, "BUSY", "too many logins in progress right now; try again shortly", refusal.retryAfterMs);
 }

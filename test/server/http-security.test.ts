@@ -272,6 +272,11 @@ t("wrong PIN, unknown staff id and malformed PIN take the same time (ratio of me
   assert.ok(ratioMalformed > 0.33 && ratioMalformed < 3, `malformed/known = ${ratioMalformed.toFixed(2)} (${detail})`);
 });
 
+t("24 terminals logging in at once as one staff id with the right PIN all get a token (default limits)", async () => {
+  const answers = await Promise.all(Array.from({ length: 24 }, () => login(limited, "demo", "s1", "1111")));
+  assert.equal(answers.map((a) => `${a.status} ${a.body.error?.code ?? "ok"}`), Array.from({ length: 24 }, () => "200 ok"));
+});
+
 t("one address gets 20 failed logins a minute, then 429 RATE_LIMITED (successes do not count)", async () => {
   for (let i = 0; i < 3; i++) assert.is((await login(limited, "demo", "s1", "1111")).status, 200);
   for (let i = 0; i < 20; i++) {
