@@ -1,6 +1,7 @@
 /** The pure core: no I/O, no clock, no randomness. Everything else imports from here. */
 export * from "./assert.ts";
 export * from "./money.ts";
+export * from "./vat.ts";
 export * from "./menu.ts";
 export * from "./limits.ts";
 export * from "./pricing.ts";

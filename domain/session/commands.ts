@@ -1,5 +1,5 @@
 import type { LineRequest } from "../pricing.ts";
-import type { ActorRef, OrderSource } from "./state.ts";
+import type { ActorRef, AdjustmentKind, AdjustmentScope, OrderSource, PaymentMethod, ProviderRecord } from "./state.ts";
 
 /** Fields every command carries: time and identity come from outside so the domain stays pure. */
 interface CommandBase {
@@ -78,6 +78,82 @@ export interface CloseSession extends CommandBase {
   readonly reason: string;
 }
 
+/**
+ * A discount, comp (서비스), service charge or correction. `percent` (whole percent) for the percent
+ * kinds, else `amount` as a positive number of won (a correction may be signed). The room checks an
+ * approver's PIN and passes who it was; the domain decides whether one was needed.
+ */
+export interface ApplyAdjustment extends CommandBase {
+  readonly type: "ApplyAdjustment";
+  readonly adjustmentId: string;
+  readonly kind: AdjustmentKind;
+  readonly scope: AdjustmentScope;
+  readonly targetId: string | null;
+  readonly percent?: number | undefined;
+  readonly amount?: number | undefined;
+  readonly reasonCode: string;
+  readonly note: string;
+  readonly approvedBy?: ActorRef | undefined;
+}
+
+export interface RemoveAdjustment extends CommandBase {
+  readonly type: "RemoveAdjustment";
+  readonly adjustmentId: string;
+  readonly reason: string;
+}
+
+/**
+ * Starts a payment. Cash is settled in the same decision (nothing external to wait for);
+ * anything else stays pending until RecordPaymentResult. `amount` is what goes on the bill; for
+ * cash `tendered` (default: amount) is what the guest handed over, and an amount above what is due
+ * is taken as tendered (change given).
+ */
+export interface RequestPayment extends CommandBase {
+  readonly type: "RequestPayment";
+  readonly paymentId: string;
+  readonly method: PaymentMethod;
+  readonly amount: number;
+  readonly tendered?: number | undefined;
+  readonly installmentMonths?: number | undefined;
+  readonly label?: string | undefined;
+}
+
+export type PaymentResult =
+  | { readonly kind: "approved"; readonly amount: number; readonly provider: ProviderRecord }
+  | { readonly kind: "declined"; readonly code: string; readonly message: string }
+  | { readonly kind: "voided"; readonly reason: string };
+
+/** What the provider (or reconciliation) said about a pending payment. */
+export interface RecordPaymentResult extends CommandBase {
+  readonly type: "RecordPaymentResult";
+  readonly paymentId: string;
+  readonly result: PaymentResult;
+}
+
+export interface RequestRefund extends CommandBase {
+  readonly type: "RequestRefund";
+  readonly refundId: string;
+  readonly paymentId: string;
+  readonly amount: number;
+  readonly reason: string;
+  readonly reasonCode: string;
+}
+
+export type RefundResult =
+  | { readonly kind: "completed"; readonly cancelTransactionId: string | null; readonly raw: Readonly<Record<string, unknown>> | null }
+  | { readonly kind: "failed"; readonly code: string; readonly message: string };
+
+export interface RecordRefundResult extends CommandBase {
+  readonly type: "RecordRefundResult";
+  readonly refundId: string;
+  readonly result: RefundResult;
+}
+
+export interface ReopenSession extends CommandBase {
+  readonly type: "ReopenSession";
+  readonly reason: string;
+}
+
 export type SessionCommand =
   | OpenSession
   | ConfirmDraft
@@ -88,4 +164,11 @@ export type SessionCommand =
   | AdvanceItems
   | MarkMissing
   | BumpTicket
-  | RecallTicket;
+  | RecallTicket
+  | ApplyAdjustment
+  | RemoveAdjustment
+  | RequestPayment
+  | RecordPaymentResult
+  | RequestRefund
+  | RecordRefundResult
+  | ReopenSession;

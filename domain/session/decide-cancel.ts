@@ -6,7 +6,7 @@ import type { ConfirmedItem, SessionEvent } from "./events.ts";
 import type { ActorRef, OrderItem, SessionState } from "./state.ts";
 import { checkAmount, checkQuantity, totalOf } from "../pricing.ts";
 import { deltaTicketId, ticketEvents } from "./tickets.ts";
-import type { Decision } from "./decide.ts";
+import type { Step as Decision } from "./decide.ts";
 
 /** R-KDS-1: one item cancelled → a partial or full cancel ticket for its station. */
 export function decideCancel(command: CancelItem, state: SessionState): Decision {

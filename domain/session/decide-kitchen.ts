@@ -1,7 +1,7 @@
 import { orderLimits } from "../limits.ts";
 import type { AdvanceItems, BumpTicket, MarkMissing, RecallTicket } from "./commands.ts";
 import type { ItemState, SessionState } from "./state.ts";
-import type { Decision } from "./decide.ts";
+import type { Step as Decision } from "./decide.ts";
 
 /** Which states each kitchen step may start from; the target itself means "already done, skip". */
 const allowedFrom: Record<AdvanceItems["to"], readonly ItemState[]> = {

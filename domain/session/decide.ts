@@ -2,6 +2,7 @@ import { assertNever } from "../assert.ts";
 import type { Menu } from "../menu.ts";
 import { orderLimits } from "../limits.ts";
 import { priceLine, totalOf } from "../pricing.ts";
+import { won } from "../money.ts";
 import type { CloseSession, ConfirmDraft, OpenSession, SessionCommand } from "./commands.ts";
 import type { DomainError } from "./errors.ts";
 import type { SessionState } from "./state.ts";
@@ -11,8 +12,26 @@ import { ticketEvents } from "./tickets.ts";
 import { stockShortfall } from "../stock/levels.ts";
 import { decideCancel, decideCancelBatch, decideChangeQuantity } from "./decide-cancel.ts";
 import { decideAdvance, decideBump, decideMissing, decideRecall } from "./decide-kitchen.ts";
+import {
+  autoClose, decideAdjust, decideRecordPayment, decideRecordRefund, decideRemoveAdjustment, decideReopen, decideRequestPayment,
+  decideRequestRefund, defaultMoneyPolicy,
+} from "./decide-payment.ts";
+import { amountsOf, adjustmentsLapsingWith, moneyViolation } from "./amounts.ts";
+import { evolve } from "./evolve.ts";
 
-export type Decision = { ok: true; events: SessionEvent[] } | { ok: false; error: DomainError };
+/** One rule's answer: the events it would add, or why not. */
+export type Step = { ok: true; events: SessionEvent[] } | { ok: false; error: DomainError };
+
+/** decide's answer: the events and the state they lead to (checked), or why not. */
+export type Decision = { ok: true; events: SessionEvent[]; state: SessionState } | { ok: false; error: DomainError };
+
+/** A store's money rules (config): reason codes, the approval threshold, installments. */
+export interface MoneyPolicy {
+  readonly adjustmentReasonCodes: readonly string[];
+  /** An adjustment bigger than this (in won, either sign) needs an approver or an admin. */
+  readonly approvalAboveWon: number;
+  readonly cardInstallmentMonthsMax: number;
+}
 
 /** Runtime availability of a menu item (86 / countdown), set by the kitchen or an admin. */
 export interface StockLevel {
@@ -25,14 +44,51 @@ export interface StockLevel {
 export interface DecideContext {
   readonly menu: Menu;
   readonly stock?: ReadonlyMap<string, StockLevel>;
+  readonly money?: MoneyPolicy;
 }
 
+/**
+ * Every command goes through here: the rule for its type, then the money rules (R-INV-1/2,
+ * R-VAL-2, no discount below zero) checked on the state the events lead to. A command that would
+ * break one is refused; an accepted one returns that state, so nobody folds twice.
+ */
 export function decide(command: SessionCommand, state: SessionState, context: DecideContext): Decision {
   if (command.expectedVersion !== undefined && command.expectedVersion !== state.version) {
     return reject({ code: "version_conflict", expected: command.expectedVersion, actual: state.version });
   }
+  const step = decideStep(command, state, context);
+  if (!step.ok) return step;
+  const events = [...step.events];
+  let after = events.reduce(evolve, state);
+  // Adjustments on an item or batch that no longer exists lapse with it (in the same commit).
+  for (const lapsed of adjustmentsLapsingWith(state, after)) {
+    const removal: SessionEvent = { type: "AdjustmentRemoved", v: 1, at: command.at, actor: command.actor, adjustmentId: lapsed.adjustmentId, reason: "target cancelled", amount: lapsed.amount };
+    events.push(removal);
+    after = evolve(after, removal);
+  }
+  if (isActive(after.status) && settled(after) && !settled(state)) {
+    const close = autoClose(after, command.actor, command.at);
+    if (close) {
+      events.push(close);
+      after = evolve(after, close);
+    }
+  }
+  const violation = events.length > 0 ? moneyViolation(after) : undefined;
+  if (violation) return reject(violation);
+  return { ok: true, events, state: after };
+}
+
+/** Paid in full with nothing in flight: the moment R-PAY-5 closes the session. */
+function settled(state: SessionState): boolean {
+  const a = amountsOf(state);
+  return a.paid > 0 && a.outstanding === 0 && a.pending === 0 && a.refundPending === 0;
+}
+
+function decideStep(command: SessionCommand, state: SessionState, context: DecideContext): Step {
+  const money = context.money ?? defaultMoneyPolicy;
   if (command.type === "OpenSession") return decideOpen(command, state);
   if (state.status === "none") return reject({ code: "no_open_session" });
+  if (command.type === "ReopenSession") return decideReopen(command, state);
   if (!isActive(state.status)) return reject({ code: "session_closed", status: state.status });
   switch (command.type) {
     case "ConfirmDraft":
@@ -53,12 +109,24 @@ export function decide(command: SessionCommand, state: SessionState, context: De
       return decideBump(command, state);
     case "RecallTicket":
       return decideRecall(command, state);
+    case "ApplyAdjustment":
+      return decideAdjust(command, state, money);
+    case "RemoveAdjustment":
+      return decideRemoveAdjustment(command, state, money);
+    case "RequestPayment":
+      return decideRequestPayment(command, state, money);
+    case "RecordPaymentResult":
+      return decideRecordPayment(command, state);
+    case "RequestRefund":
+      return decideRequestRefund(command, state, money);
+    case "RecordRefundResult":
+      return decideRecordRefund(command, state);
     default:
       return assertNever(command);
   }
 }
 
-function decideOpen(command: OpenSession, state: SessionState): Decision {
+function decideOpen(command: OpenSession, state: SessionState): Step {
   if (isActive(state.status)) return reject({ code: "session_already_open", sessionId: state.sessionId });
   if (!Number.isSafeInteger(command.guests) || command.guests < 0 || command.guests > orderLimits.guestsMax) {
     return reject({ code: "invalid_guests", max: orderLimits.guestsMax });
@@ -67,7 +135,7 @@ function decideOpen(command: OpenSession, state: SessionState): Decision {
   return accept([{ type: "SessionOpened", v: 1, ...meta(command), sessionId, storeId, tableId, guests }]);
 }
 
-function decideConfirm(command: ConfirmDraft, state: SessionState, context: DecideContext): Decision {
+function decideConfirm(command: ConfirmDraft, state: SessionState, context: DecideContext): Step {
   if (command.lines.length === 0) return reject({ code: "empty_draft" });
   if (command.lines.length > orderLimits.draftLinesMax) return reject({ code: "too_many_lines", max: orderLimits.draftLinesMax });
   if (state.items.size + command.lines.length > orderLimits.itemsPerSessionMax) {
@@ -98,23 +166,40 @@ function decideConfirm(command: ConfirmDraft, state: SessionState, context: Deci
   return accept(events);
 }
 
-/** 86'd items and countdowns are enforced at confirm for every channel (POS, QR, app). */
-function decideClose(command: CloseSession, state: SessionState): Decision {
-  // Until payments exist, only an admin may close over confirmed, uncancelled items (R-VAL-1 logs it).
-  if (state.total !== 0 && command.actor.role !== "admin") return reject({ code: "outstanding_items", total: state.total });
-  if (state.total !== 0 && command.reason.trim() === "") return reject({ code: "reason_required" });
+/**
+ * R-VAL-2: staff close a session with nothing outstanding and nothing in flight (a paid one closes by
+ * itself). An admin may close over a balance with a reason: the balance is written off as a
+ * correction in the same commit, so the closed session still adds up.
+ */
+function decideClose(command: CloseSession, state: SessionState): Step {
   if (command.reason.length > orderLimits.reasonLengthMax) return reject({ code: "note_too_long", max: orderLimits.reasonLengthMax });
-  return accept([{ type: "SessionClosed", v: 1, ...meta(command), reason: command.reason, total: state.total }]);
+  const amounts = amountsOf(state);
+  if (amounts.pending > 0 || amounts.refundPending > 0) {
+    const inFlight = [...state.payments.values()].filter((p) => p.status === "pending" || p.refundPending > 0).map((p) => p.paymentId);
+    return reject({ code: "payment_in_progress", paymentIds: inFlight });
+  }
+  if (amounts.outstanding < 0) return reject({ code: "refund_due", amount: -amounts.outstanding });
+  const close: SessionEvent = { type: "SessionClosed", v: 1, ...meta(command), reason: command.reason, total: state.total };
+  if (amounts.outstanding === 0) return accept([close]);
+  if (command.actor.role !== "admin") return reject({ code: "balance_outstanding", outstanding: amounts.outstanding });
+  if (command.reason.trim() === "") return reject({ code: "reason_required" });
+  return accept([
+    {
+      type: "AdjustmentApplied", v: 1, ...meta(command), adjustmentId: `${state.sessionId}-write-off-${state.version}`, kind: "correction", scope: "session",
+      targetId: null, percent: null, amount: won(-amounts.outstanding), reasonCode: "write_off", note: command.reason, approvedBy: command.actor,
+    },
+    close,
+  ]);
 }
 
 function meta(command: SessionCommand) {
   return { at: command.at, actor: command.actor };
 }
 
-function accept(events: SessionEvent[]): Decision {
+function accept(events: SessionEvent[]): Step {
   return { ok: true, events };
 }
 
-function reject(error: DomainError): Decision {
+function reject(error: DomainError): { ok: false; error: DomainError } {
   return { ok: false, error };
 }

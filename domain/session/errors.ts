@@ -24,13 +24,32 @@ export type DomainError =
   | { code: "unknown_item"; itemId: string }
   | { code: "item_already_cancelled"; itemId: string }
   | { code: "cancel_needs_admin"; itemId: string; state: string }
-  | { code: "outstanding_items"; total: number }
   /** An id handed in with the command already names something in this session. */
   | { code: "id_already_used"; id: string }
   | { code: "unknown_batch"; batchId: string }
   | { code: "unknown_ticket"; ticketId: string }
   | { code: "invalid_transition"; itemId: string; from: string; to: string }
   | { code: "ticket_not_bumped"; ticketId: string }
-  | { code: "nothing_to_cancel"; batchId: string };
+  | { code: "nothing_to_cancel"; batchId: string }
+  /** R-VAL-2 / R-PAY-5: closing needs nothing outstanding and nothing in flight. */
+  | { code: "balance_outstanding"; outstanding: number }
+  | { code: "payment_in_progress"; paymentIds: string[] }
+  | { code: "refund_due"; amount: number }
+  | { code: "invalid_amount"; detail: string }
+  | { code: "amount_exceeds_due"; amount: number; due: number }
+  | { code: "unknown_reason_code"; reasonCode: string; allowed: string[] }
+  | { code: "approval_required"; amount: number; threshold: number }
+  | { code: "unknown_adjustment"; adjustmentId: string }
+  | { code: "unknown_payment"; paymentId: string }
+  | { code: "unknown_refund"; refundId: string }
+  | { code: "invalid_target"; scope: string; targetId: string | null }
+  /** A discount may not take what it applies to below zero (item, batch or session). */
+  | { code: "below_zero"; scope: string; targetId: string | null; value: number }
+  | { code: "payment_not_pending"; paymentId: string; status: string }
+  | { code: "refund_not_pending"; refundId: string; status: string }
+  | { code: "refund_exceeds_payment"; amount: number; refundable: number }
+  | { code: "payment_not_refundable"; paymentId: string; status: string }
+  | { code: "admin_only"; action: string }
+  | { code: "session_not_closed"; status: string };
 
 export type DomainErrorCode = DomainError["code"];

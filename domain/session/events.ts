@@ -1,6 +1,6 @@
 import type { OptionChoice } from "../menu.ts";
 import type { Won } from "../money.ts";
-import type { ActorRef, OrderSource, TicketKind } from "./state.ts";
+import type { ActorRef, AdjustmentKind, AdjustmentScope, OrderSource, PaymentMethod, ProviderRecord, TicketKind } from "./state.ts";
 
 /**
  * R-EVT-1: the standard domain events. Names are stable wire/storage identifiers and every
@@ -115,6 +115,95 @@ export interface TicketRecalled extends EventBase {
   readonly ticketId: string;
 }
 
+/** R-INV-1: a signed change of the session total, with its reason (R-VAL-3). */
+export interface AdjustmentApplied extends EventBase {
+  readonly type: "AdjustmentApplied";
+  readonly adjustmentId: string;
+  readonly kind: AdjustmentKind;
+  readonly scope: AdjustmentScope;
+  readonly targetId: string | null;
+  readonly percent: number | null;
+  readonly amount: Won;
+  readonly reasonCode: string;
+  readonly note: string;
+  readonly approvedBy: ActorRef | null;
+}
+
+export interface AdjustmentRemoved extends EventBase {
+  readonly type: "AdjustmentRemoved";
+  readonly adjustmentId: string;
+  readonly reason: string;
+  /** What it gave or took, for the audit and the report. */
+  readonly amount: Won;
+}
+
+/** R-CON-4: the intent, durable before any provider is called. `paymentId` is the provider order id. */
+export interface PaymentRequested extends EventBase {
+  readonly type: "PaymentRequested";
+  readonly paymentId: string;
+  readonly method: PaymentMethod;
+  readonly amount: Won;
+  readonly installmentMonths: number;
+  readonly label: string;
+}
+
+export interface PaymentApproved extends EventBase {
+  readonly type: "PaymentApproved";
+  readonly paymentId: string;
+  readonly amount: Won;
+  readonly partial: boolean;
+  /** Cash only: what was handed over, and the change given back. */
+  readonly tendered: Won;
+  readonly change: Won;
+  readonly provider: ProviderRecord | null;
+}
+
+export interface PaymentDeclined extends EventBase {
+  readonly type: "PaymentDeclined";
+  readonly paymentId: string;
+  readonly code: string;
+  readonly message: string;
+}
+
+/** An intent settled with no charge: net-cancelled (망취소), or the provider never had it. */
+export interface PaymentVoided extends EventBase {
+  readonly type: "PaymentVoided";
+  readonly paymentId: string;
+  readonly reason: string;
+}
+
+export interface RefundRequested extends EventBase {
+  readonly type: "RefundRequested";
+  readonly refundId: string;
+  readonly paymentId: string;
+  readonly amount: Won;
+  readonly reason: string;
+  readonly reasonCode: string;
+}
+
+export interface RefundCompleted extends EventBase {
+  readonly type: "RefundCompleted";
+  readonly refundId: string;
+  readonly paymentId: string;
+  readonly amount: Won;
+  readonly cancelTransactionId: string | null;
+  readonly raw: Readonly<Record<string, unknown>> | null;
+}
+
+export interface RefundFailed extends EventBase {
+  readonly type: "RefundFailed";
+  readonly refundId: string;
+  readonly paymentId: string;
+  readonly code: string;
+  readonly message: string;
+}
+
+/** R-VAL-1: an admin reopens a closed session to correct it; always with a reason. */
+export interface SessionReopened extends EventBase {
+  readonly type: "SessionReopened";
+  readonly reason: string;
+}
+
 export type SessionEvent =
   | SessionOpened
   | BatchConfirmed
@@ -128,6 +217,16 @@ export type SessionEvent =
   | ItemsServed
   | ItemMarkedMissing
   | TicketBumped
-  | TicketRecalled;
+  | TicketRecalled
+  | AdjustmentApplied
+  | AdjustmentRemoved
+  | PaymentRequested
+  | PaymentApproved
+  | PaymentDeclined
+  | PaymentVoided
+  | RefundRequested
+  | RefundCompleted
+  | RefundFailed
+  | SessionReopened;
 
 export type SessionEventType = SessionEvent["type"];

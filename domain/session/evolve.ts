@@ -1,11 +1,22 @@
 import { assert, assertNever } from "../assert.ts";
-import { subWon, addWon, sumWon } from "../money.ts";
+import { subWon, addWon, sumWon, zeroWon } from "../money.ts";
 import type { ConfirmedItem, SessionEvent } from "./events.ts";
-import type { OrderItem, SessionState, OrderSource, ItemState } from "./state.ts";
+import type { OrderItem, SessionState, OrderSource, ItemState, Payment, SessionStatus } from "./state.ts";
 import { liveItems } from "./state.ts";
 
 /** Folds one event into the state. Only folds: every rule was checked by decide. */
 export function evolve(state: SessionState, event: SessionEvent): SessionState {
+  const next = apply(state, event);
+  // Open, in kitchen and paying follow from what the session holds; closed ones stay as closed.
+  return next.status === "open" || next.status === "in_kitchen" || next.status === "paying" ? { ...next, status: activeStatus(next) } : next;
+}
+
+function activeStatus(s: SessionState): SessionStatus {
+  for (const p of s.payments.values()) if (p.status !== "void") return "paying";
+  return s.batches.length > 0 ? "in_kitchen" : "open";
+}
+
+function apply(state: SessionState, event: SessionEvent): SessionState {
   const s = { ...state, version: state.version + 1 };
   switch (event.type) {
     case "SessionOpened":
@@ -21,6 +32,10 @@ export function evolve(state: SessionState, event: SessionEvent): SessionState {
         items: new Map(),
         tickets: new Map(),
         total: subWon(s.total, s.total),
+        adjustments: new Map(),
+        payments: new Map(),
+        refunds: new Map(),
+        closedReason: null,
       };
     case "BatchConfirmed": {
       const items = new Map(s.items);
@@ -72,11 +87,78 @@ export function evolve(state: SessionState, event: SessionEvent): SessionState {
       tickets.set(ticket.ticketId, { ...ticket, bumpedAt: event.type === "TicketBumped" ? event.at : null });
       return { ...s, tickets };
     }
-    case "SessionClosed":
-      return { ...s, status: "closed" };
+    case "SessionClosed": {
+      // Nothing was ever paid and nothing stayed on the bill: the stay was called off.
+      const nothingHappened = s.total === 0 && s.adjustments.size === 0 && [...s.payments.values()].every((p) => p.approved === 0);
+      return { ...s, status: nothingHappened ? "cancelled" : "closed", closedReason: event.reason };
+    }
+    case "SessionReopened":
+      return { ...s, status: "in_kitchen", closedReason: null };
+    case "AdjustmentApplied": {
+      const adjustments = new Map(s.adjustments);
+      const { adjustmentId, kind, scope, targetId, percent, amount, reasonCode, note } = event;
+      adjustments.set(adjustmentId, { adjustmentId, kind, scope, targetId, percent, amount, reasonCode, note, appliedAt: event.at, appliedBy: event.actor.id, approvedBy: event.approvedBy?.id ?? null });
+      return { ...s, adjustments };
+    }
+    case "AdjustmentRemoved": {
+      assert(s.adjustments.has(event.adjustmentId), `removal of unknown adjustment ${event.adjustmentId}`);
+      const adjustments = new Map(s.adjustments);
+      adjustments.delete(event.adjustmentId);
+      return { ...s, adjustments };
+    }
+    case "PaymentRequested": {
+      assert(!s.payments.has(event.paymentId), `payment id reused ${event.paymentId}`);
+      const payments = new Map(s.payments);
+      payments.set(event.paymentId, {
+        paymentId: event.paymentId, method: event.method, requested: event.amount, approved: zeroWon, tendered: zeroWon, change: zeroWon,
+        installmentMonths: event.installmentMonths, label: event.label, status: "pending", refunded: zeroWon, refundPending: zeroWon,
+        provider: null, requestedAt: event.at, requestedBy: event.actor.id, voidReason: null,
+      });
+      return { ...s, payments };
+    }
+    case "PaymentApproved":
+      return withPayment(s, event.paymentId, (p) => {
+        assert(p.status === "pending", `approval of a ${p.status} payment ${p.paymentId}`);
+        return { ...p, approved: event.amount, tendered: event.tendered, change: event.change, provider: event.provider, status: event.partial ? "partially_approved" : "approved" };
+      });
+    case "PaymentDeclined":
+    case "PaymentVoided":
+      return withPayment(s, event.paymentId, (p) => {
+        assert(p.status === "pending", `void of a ${p.status} payment ${p.paymentId}`);
+        return { ...p, status: "void", voidReason: event.type === "PaymentDeclined" ? `${event.code}: ${event.message}` : event.reason };
+      });
+    case "RefundRequested": {
+      assert(!s.refunds.has(event.refundId), `refund id reused ${event.refundId}`);
+      const refunds = new Map(s.refunds);
+      refunds.set(event.refundId, {
+        refundId: event.refundId, paymentId: event.paymentId, amount: event.amount, reason: event.reason, reasonCode: event.reasonCode,
+        status: "pending", requestedAt: event.at, requestedBy: event.actor.id, cancelTransactionId: null,
+      });
+      return withPayment({ ...s, refunds }, event.paymentId, (p) => ({ ...p, refundPending: addWon(p.refundPending, event.amount) }));
+    }
+    case "RefundCompleted":
+    case "RefundFailed": {
+      const refund = s.refunds.get(event.refundId);
+      assert(refund && refund.status === "pending", `result for unknown or settled refund ${event.refundId}`);
+      const refunds = new Map(s.refunds);
+      const completed = event.type === "RefundCompleted";
+      refunds.set(refund.refundId, { ...refund, status: completed ? "completed" : "failed", cancelTransactionId: completed ? event.cancelTransactionId : null });
+      return withPayment({ ...s, refunds }, refund.paymentId, (p) => {
+        const refunded = completed ? addWon(p.refunded, refund.amount) : p.refunded;
+        return { ...p, refundPending: subWon(p.refundPending, refund.amount), refunded, status: completed && refunded === p.approved ? "refunded" : p.status };
+      });
+    }
     default:
       return assertNever(event);
   }
+}
+
+function withPayment(s: SessionState, paymentId: string, change: (p: Payment) => Payment): SessionState {
+  const payment = s.payments.get(paymentId);
+  assert(payment, `unknown payment ${paymentId}`);
+  const payments = new Map(s.payments);
+  payments.set(paymentId, change(payment));
+  return { ...s, payments };
 }
 
 function moveItems(items: ReadonlyMap<string, OrderItem>, itemIds: readonly string[], to: ItemState, times: (item: OrderItem) => Partial<OrderItem>): Map<string, OrderItem> {

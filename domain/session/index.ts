@@ -3,5 +3,7 @@ export * from "./commands.ts";
 export * from "./events.ts";
 export * from "./errors.ts";
 export * from "./state.ts";
-export { decide, type Decision, type DecideContext, type StockLevel } from "./decide.ts";
+export { decide, type Decision, type DecideContext, type MoneyPolicy, type Step, type StockLevel } from "./decide.ts";
+export { defaultMoneyPolicy } from "./decide-payment.ts";
+export * from "./amounts.ts";
 export { evolve, fold, assertTotals } from "./evolve.ts";

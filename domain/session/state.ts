@@ -65,6 +65,81 @@ export interface OrderBatch {
   readonly total: Won;
 }
 
+export type PaymentMethod = "cash" | "card" | "easy_pay" | "points";
+
+/** SPEC payment states; refunds are tracked as amounts beside them. */
+export type PaymentStatus = "pending" | "approved" | "partially_approved" | "refunded" | "void";
+
+/** The provider's keys for an approval, stored raw beside our ids (R-PAY-3). */
+export interface ProviderRecord {
+  readonly provider: string;
+  readonly approvalNo: string;
+  readonly transactionId: string;
+  readonly approvedAt: string;
+  readonly cardIssuer: string | null;
+  readonly cardAcquirer: string | null;
+  readonly maskedCardNo: string | null;
+  readonly installmentMonths: number;
+  readonly raw: Readonly<Record<string, unknown>>;
+}
+
+export interface Payment {
+  readonly paymentId: string;
+  readonly method: PaymentMethod;
+  /** What was asked for. */
+  readonly requested: Won;
+  /** What the provider approved (0 until approved; less than requested on a partial approval). */
+  readonly approved: Won;
+  /** Cash handed over and change given back (cash only; 0 otherwise). */
+  readonly tendered: Won;
+  readonly change: Won;
+  readonly installmentMonths: number;
+  readonly label: string;
+  readonly status: PaymentStatus;
+  /** Refunds completed, and refunds asked of the provider but not answered yet. */
+  readonly refunded: Won;
+  readonly refundPending: Won;
+  readonly provider: ProviderRecord | null;
+  readonly requestedAt: string;
+  readonly requestedBy: string;
+  /** Why a payment ended void (declined, net-cancelled, never reached the provider). */
+  readonly voidReason: string | null;
+}
+
+export type RefundStatus = "pending" | "completed" | "failed";
+
+export interface Refund {
+  readonly refundId: string;
+  readonly paymentId: string;
+  readonly amount: Won;
+  readonly reason: string;
+  readonly reasonCode: string;
+  readonly status: RefundStatus;
+  readonly requestedAt: string;
+  readonly requestedBy: string;
+  readonly cancelTransactionId: string | null;
+}
+
+export type AdjustmentKind = "percent_discount" | "fixed_discount" | "coupon" | "comp" | "service_charge" | "correction";
+export type AdjustmentScope = "session" | "batch" | "item";
+
+export interface Adjustment {
+  readonly adjustmentId: string;
+  readonly kind: AdjustmentKind;
+  readonly scope: AdjustmentScope;
+  /** Batch or item id; null for the whole session. */
+  readonly targetId: string | null;
+  /** Whole percent for percent kinds, else null. */
+  readonly percent: number | null;
+  /** Signed: a discount lowers the total (negative), a service charge raises it. */
+  readonly amount: Won;
+  readonly reasonCode: string;
+  readonly note: string;
+  readonly appliedAt: string;
+  readonly appliedBy: string;
+  readonly approvedBy: string | null;
+}
+
 export interface SessionState {
   readonly sessionId: string;
   readonly storeId: string;
@@ -77,8 +152,14 @@ export interface SessionState {
   readonly batches: readonly OrderBatch[];
   readonly items: ReadonlyMap<string, OrderItem>;
   readonly tickets: ReadonlyMap<string, KitchenTicket>;
-  /** Confirmed, not cancelled (R-INV-1 before adjustments, which come with payments). */
+  /** Confirmed, not cancelled items: the "confirmed order total" of R-INV-1 (adjustments apart). */
   readonly total: Won;
+  /** Live adjustments by id (removed ones leave). */
+  readonly adjustments: ReadonlyMap<string, Adjustment>;
+  readonly payments: ReadonlyMap<string, Payment>;
+  readonly refunds: ReadonlyMap<string, Refund>;
+  /** Why and by whom the session was closed (or reopened), for the screens. */
+  readonly closedReason: string | null;
 }
 
 export function initialSessionState(): SessionState {
@@ -94,10 +175,14 @@ export function initialSessionState(): SessionState {
     items: new Map(),
     tickets: new Map(),
     total: zeroWon,
+    adjustments: new Map(),
+    payments: new Map(),
+    refunds: new Map(),
+    closedReason: null,
   };
 }
 
-/** A session that still takes orders. */
+/** A session that still takes orders and payments. */
 export function isActive(status: SessionStatus): boolean {
   return status === "open" || status === "in_kitchen" || status === "paying";
 }

@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import {
-  AssertionError, decide, fold, initialSessionState, type Decision, orderLimits, type ItemAdded, type ItemCancelled, type KitchenTicketCreated,
+  AssertionError, amountsOf, decide, fold, initialSessionState, type Decision, orderLimits, type ItemAdded, type ItemCancelled, type KitchenTicketCreated,
   type SessionCommand,
 } from "../../domain/index.ts";
 import {
@@ -83,7 +83,7 @@ test("changing to a smaller quantity lowers the total by the difference", () => 
 
 test("changing to the same quantity emits zero events", () => {
   const { state } = ordered();
-  assert.equal(decide(changeQuantity("b1-1", 2, "n1"), state, context), { ok: true, events: [] });
+  assert.equal(decide(changeQuantity("b1-1", 2, "n1"), state, context), { ok: true, events: [], state });
 });
 
 test("changing to an invalid quantity is rejected with invalid_quantity", () => {
@@ -120,20 +120,22 @@ test("history rebuilt with fold shows the old line cancelled and the new one lin
   assert.is(state.version, events.length);
 });
 
-test("closing with outstanding items as staff is rejected with outstanding_items", () => {
+test("closing with an outstanding balance as staff is rejected with balance_outstanding", () => {
   const decision = decide(closeSession({ reason: "손님 떠남" }), ordered().state, context);
-  assert.equal(decision, { ok: false, error: { code: "outstanding_items", total: 25000 } });
+  assert.equal(decision, { ok: false, error: { code: "balance_outstanding", outstanding: 25000 } });
 });
 
 test("closing with outstanding items as admin without a reason is rejected with reason_required", () => {
   assert.equal(decide(closeSession({ actor: admin, reason: " " }), ordered().state, context), { ok: false, error: { code: "reason_required" } });
 });
 
-test("closing with outstanding items as admin with a reason emits SessionClosed with the total", () => {
+test("closing with a balance as admin with a reason writes the balance off as a correction, then closes", () => {
   const { state } = ordered();
   const events = accepted(closeSession({ actor: admin, reason: "먹튀" }), state);
-  assert.equal(events.map((e) => [e.type, "reason" in e ? e.reason : undefined, "total" in e ? e.total : undefined]), [["SessionClosed", "먹튀", 25000]]);
-  assert.is(fold(events, state).status, "closed");
+  assert.equal(events.map((e) => [e.type, "reason" in e ? e.reason : undefined, "amount" in e ? e.amount : undefined]), [["AdjustmentApplied", undefined, -25000], ["SessionClosed", "먹튀", undefined]]);
+  const after = fold(events, state);
+  assert.is(after.status, "closed");
+  assert.is(amountsOf(after).outstanding, 0);
 });
 
 test("closing as staff after every item was cancelled emits SessionClosed", () => {

@@ -12,10 +12,10 @@ test("confirming on no session is rejected with no_open_session", () => {
   assert.equal(decision, { ok: false, error: { code: "no_open_session" } });
 });
 
-test("confirming on a closed session is rejected with session_closed", () => {
+test("confirming on a closed session is rejected with session_closed (a stay with nothing ordered ends cancelled)", () => {
   const { state } = history(openSession(), closeSession());
   const decision = decide(confirmDraft([stewLine()]), state, context);
-  assert.equal(decision, { ok: false, error: { code: "session_closed", status: "closed" } });
+  assert.equal(decision, { ok: false, error: { code: "session_closed", status: "cancelled" } });
 });
 
 test("confirming an empty draft is rejected with empty_draft", () => {
