@@ -11,6 +11,9 @@ export type { EmulatorOptions, EmulatorStats, Fault, FaultMode, StoredSlip } fro
 /** `renderSlip(slip)` → `{ bytes, text, replaced, lines }`, KS X 1001 safe, laid out by display width. */
 export { renderSlip } from "./slip/render.ts";
 export type { KitchenSlip, KitchenSlipItem, RenderedSlip } from "./slip/render.ts";
+/** `renderReceipt(data)`: the customer receipt (영수증) with the VAT split, copies marked COPY n. */
+export { renderReceipt, receiptMarks } from "./slip/receipt.ts";
+export type { ReceiptData, ReceiptPayment } from "./slip/receipt.ts";
 /** KS X 1001 guard: iconv-lite's EUC-KR is CP949, so check every char. */
 export { encodeForPrinter, isPrintable, sanitizeForPrinter, unprintableReplacement } from "./slip/ksx1001.ts";
 export type { Sanitized } from "./slip/ksx1001.ts";
