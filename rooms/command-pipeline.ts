@@ -34,6 +34,14 @@ export interface PipelineSpec<C extends { type: string; cmdId: string }> {
   execute(command: C, meta: CommandMeta): Promise<Outcome> | Outcome;
   /** A broken invariant (AssertionError): the room logs it and reloads what it shows from storage. */
   onBug(error: Error): void;
+  /**
+   * Commands that wait on the outside world (a card payment waits for the VAN) run beside the
+   * room's queue instead of in it, so the table's other commands are not held up; they still
+   * change the session one at a time through its own mailbox.
+   */
+  runsBeside?(type: string): boolean;
+  /** A replayed reply may be brought up to date (a payment that was pending when first answered). */
+  refreshReply?(type: C["type"], reply: Reply): Reply;
 }
 
 /**
@@ -45,6 +53,7 @@ export interface PipelineSpec<C extends { type: string; cmdId: string }> {
 export class CommandPipeline<C extends { type: string; cmdId: string }> {
   readonly #mailbox = new Mailbox(roomLimits.mailboxLengthMax);
   readonly #replies = new ReplyCache(roomLimits.replyCacheEntries);
+  readonly #running = new Map<string, Promise<Reply>>();
 
   constructor(private readonly spec: PipelineSpec<C>) {}
 
@@ -57,8 +66,24 @@ export class CommandPipeline<C extends { type: string; cmdId: string }> {
     const cmdId = cmdIdOf(raw);
     const early = this.#precheck(raw, cmdId);
     if (early) return Promise.resolve(errorReply(cmdId, early));
+    const type = (raw as { type: string }).type;
+    if (this.spec.runsBeside?.(type)) return this.#beside(principal, raw as Record<string, unknown>, cmdId);
     const result = this.#mailbox.run(() => this.#run(principal, raw as Record<string, unknown>, cmdId));
     return result ?? Promise.resolve(errorReply(cmdId, wireError("BUSY", "too many commands waiting in this room")));
+  }
+
+  /**
+   * A command running beside the queue. A retry of one still under way (same sender, same cmdId)
+   * waits for the first and gets its reply: it never starts a second payment.
+   */
+  #beside(principal: Principal, raw: Record<string, unknown>, cmdId: string): Promise<Reply> {
+    const key = cacheKey({ storeId: principal.storeId, actorId: principal.staffId, cmdId });
+    const running = this.#running.get(key);
+    if (running) return running;
+    if (this.#running.size >= roomLimits.mailboxLengthMax) return Promise.resolve(errorReply(cmdId, wireError("BUSY", "too many commands under way in this room")));
+    const started = this.#run(principal, raw, cmdId).finally(() => this.#running.delete(key));
+    this.#running.set(key, started);
+    return started;
   }
 
   #precheck(raw: unknown, cmdId: string): WireError | undefined {
@@ -139,7 +164,7 @@ export class CommandPipeline<C extends { type: string; cmdId: string }> {
     const stored = remembered ?? this.#fromDatabase(type, key);
     if (!stored) return undefined;
     if (stored.bodyHash !== hash) return errorReply(key.cmdId, wireError("CMD_ID_REUSED", "this cmdId was already used for a different command"));
-    return stored.reply;
+    return this.spec.refreshReply ? this.spec.refreshReply(type, stored.reply) : stored.reply;
   }
 
   #fromDatabase(type: C["type"], key: CommandKey): { bodyHash: string; reply: Reply } | undefined {

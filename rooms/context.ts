@@ -1,5 +1,6 @@
-import type { Menu } from "../domain/index.ts";
-import type { PrintStore, SessionReader, Storage, Writer } from "../storage/index.ts";
+import type { ActorRef, Menu, MoneyPolicy, PaymentMethod } from "../domain/index.ts";
+import type { CashReceiptIssuer, PaymentProvider } from "../payments/provider.ts";
+import type { DocumentReader, PaymentReader, PrintStore, SessionReader, Storage, Writer } from "../storage/index.ts";
 import type { PrintNotice, PrinterHealth, ResolvedPrinter } from "../server/printing/types.ts";
 import type { StockBook } from "./stock.ts";
 import type { SessionRegistry } from "./table/session-registry.ts";
@@ -9,7 +10,8 @@ import type { Logger } from "../server/logger.ts";
 import type { Clock } from "../server/clock.ts";
 import type { CommandObserver } from "../server/metrics.ts";
 
-export type Role = "staff" | "admin" | "kitchen" | "customer";
+/** `system`: the server acting on its own (payment reconciliation); no token ever carries it. */
+export type Role = "staff" | "admin" | "kitchen" | "customer" | "system";
 
 /** Who sent a command: what every audit row names. */
 export interface Principal {
@@ -33,6 +35,13 @@ export interface StoreView {
   readonly stationIds: readonly string[];
   readonly tables: ReadonlyMap<string, TableInfo>;
   readonly menu: Menu;
+  readonly money: MoneyPolicy;
+  /** Printed on receipts: 상호, 사업자등록번호, 대표자, 주소, 전화. */
+  readonly business: { readonly name: string; readonly businessNo: string; readonly owner: string; readonly address: string; readonly phone: string };
+  /** Labels of the store's adjustment reason codes (receipts, reports). */
+  readonly reasonLabels: ReadonlyMap<string, string>;
+  /** Station whose printer prints receipts. */
+  readonly receiptStationId: string;
 }
 
 /** Everything rooms use, handed in by the server so rooms never reach for globals. */
@@ -52,8 +61,23 @@ export interface RoomContext {
   readonly log: Logger;
   /** Command counts and latency (server/metrics.ts); absent where nothing observes. */
   readonly metrics?: CommandObserver;
+  readonly payments: PaymentDesk;
+  readonly documents: DocumentReader;
+  readonly paymentRecords: PaymentReader;
   newId(): string;
   verifyToken(token: unknown): Promise<VerifyResult>;
+  /** A second person's PIN for an approval (adjustments above the threshold); attempts are limited like logins. */
+  verifyApprover(storeId: string, staffId: string, pin: string): Promise<ApproverCheck>;
+}
+
+export type ApproverCheck = { ok: true; approver: ActorRef } | { ok: false; code: "UNAUTHORIZED" | "LOCKED" | "BUSY" };
+
+/** Payment providers per store and method (payments/), and which payments this process is settling now. */
+export interface PaymentDesk {
+  providerFor(storeId: string, method: PaymentMethod): PaymentProvider;
+  cashReceipts(storeId: string): CashReceiptIssuer | undefined;
+  /** Payment and refund ids whose provider call is under way here: reconciliation leaves them alone. */
+  readonly inFlight: Set<string>;
 }
 
 /** What rooms need of kitchen printing: notices, printer health, and where a reprint goes. */

@@ -57,6 +57,55 @@ export const StockState = schema(
 );
 export type StockState = SchemaType<typeof StockState>;
 
+/** A confirmed batch: its SPEC state (confirmed, in_kitchen, ready, void) and its total as confirmed. */
+export const BatchState = schema(
+  {
+    batchId: t.string(),
+    batchNo: t.uint16().default(0),
+    source: t.string().default("pos"),
+    status: t.string().default("confirmed"),
+    totalWon: t.int64().default(0),
+    confirmedAt: t.string().default(""),
+  },
+  "Batch",
+);
+export type BatchState = SchemaType<typeof BatchState>;
+
+/** One payment as the payment panel shows it (R-UI-3); the provider's raw answer stays on the server. */
+export const PaymentState = schema(
+  {
+    paymentId: t.string(),
+    method: t.string(),
+    status: t.string(),
+    requestedWon: t.int64().default(0),
+    approvedWon: t.int64().default(0),
+    refundedWon: t.int64().default(0),
+    changeWon: t.int64().default(0),
+    label: t.string().default(""),
+    cardIssuer: t.string().default(""),
+    maskedCardNo: t.string().default(""),
+    approvalNo: t.string().default(""),
+    installmentMonths: t.uint8().default(0),
+  },
+  "Payment",
+);
+export type PaymentState = SchemaType<typeof PaymentState>;
+
+export const AdjustmentState = schema(
+  {
+    adjustmentId: t.string(),
+    kind: t.string(),
+    scope: t.string(),
+    targetId: t.string().default(""),
+    percent: t.uint8().default(0),
+    amountWon: t.int64().default(0),
+    reasonCode: t.string(),
+    note: t.string().default(""),
+  },
+  "Adjustment",
+);
+export type AdjustmentState = SchemaType<typeof AdjustmentState>;
+
 export const TableState = schema(
   {
     storeId: t.string(),
@@ -70,7 +119,16 @@ export const TableState = schema(
     guests: t.uint8().default(0),
     openedAt: t.string().default(""),
     batchCount: t.uint16().default(0),
+    /** Confirmed, uncancelled items (before adjustments). */
     totalWon: t.int64().default(0),
+    /** R-INV-1 / R-VAL-2, from the server: items + adjustments, paid (approved − refunded), in flight, outstanding. */
+    sessionTotalWon: t.int64().default(0),
+    paidWon: t.int64().default(0),
+    pendingWon: t.int64().default(0),
+    outstandingWon: t.int64().default(0),
+    batches: t.map(BatchState),
+    payments: t.map(PaymentState),
+    adjustments: t.map(AdjustmentState),
     items: t.map(ItemState),
     /** R-UI-1: the terminal shows "not saved yet" while this is non-empty. */
     draft: t.map(DraftLineState),

@@ -5,11 +5,15 @@ import { RedisDriver } from "@colyseus/redis-driver";
 import { mkdirSync } from "node:fs";
 import { createServer as createNetServer } from "node:net";
 import { join, resolve } from "node:path";
-import { CommitWriter, ThreadedWriter, type Writer, createKitchenReader, createOutboxStore, createPrintStore, createSessionReader, createStockReader, openStorage, type Storage } from "../storage/index.ts";
+import { CommitWriter, ThreadedWriter, type Writer, createDocumentReader, createPaymentReader, createKitchenReader, createOutboxStore, createPrintStore, createSessionReader, createStockReader, openStorage, type Storage } from "../storage/index.ts";
 import { PrinterEmulator, sanitizeForPrinter } from "../printers/index.ts";
 import { AdminRoom } from "../rooms/admin/admin-room.ts";
 import { PrintService, resolvePrinters } from "./printing/print-service.ts";
-import type { RoomContext } from "../rooms/context.ts";
+import type { PaymentDesk, RoomContext } from "../rooms/context.ts";
+import { createCardProvider, createCashProvider } from "../payments/index.ts";
+import { startVanSimulator, type VanSimulator } from "../payments/simulator/index.ts";
+import { approverVerifier } from "./approver.ts";
+import { PaymentReconciler } from "./payment-reconciler.ts";
 import { roomLimits } from "../rooms/limits.ts";
 import { TableRoom } from "../rooms/table/table-room.ts";
 import { SessionRegistry } from "../rooms/table/session-registry.ts";
@@ -63,6 +67,12 @@ export interface AppOptions {
   readonly outboxParkAfterFailures?: number | undefined;
   /** Bearer token for GET /metrics; unset = loopback only (default: METRICS_TOKEN from the environment). */
   readonly metricsToken?: string | undefined;
+  /** VAN_URL: the card/easy-pay provider; unset = the built-in VAN simulator (demo, ledger in DATA_DIR). */
+  readonly vanUrl?: string | undefined;
+  /** PAYMENT_TIMEOUT_MS: how long one provider request may take before its answer counts as lost. */
+  readonly paymentTimeoutMs?: number | undefined;
+  /** RECONCILE_INTERVAL_MS: how often pending payment intents are settled with the provider. */
+  readonly reconcileIntervalMs?: number | undefined;
 }
 
 /** The port is taken by another process: nothing was started (no printing lease, no printer). */
@@ -81,6 +91,9 @@ export interface RunningApp {
   readonly emulator: PrinterEmulator | undefined;
   /** One emulator per store that configures no printer (storeId → emulator): its slips print there only. */
   readonly emulators: ReadonlyMap<string, PrinterEmulator>;
+  /** The built-in VAN simulator when no VAN_URL is set. */
+  readonly vanSimulator: VanSimulator | undefined;
+  readonly reconciler: PaymentReconciler;
   /** This process's lease holder id. */
   readonly instanceId: string;
   readonly readiness: Readiness;
@@ -153,6 +166,14 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const printingLease = new Lease("printing", instanceId, writer, storage, options.clock, options.log, { exclusive: options.exclusiveDataDir ?? false });
   const readiness = new Readiness({ config: options.config, writer, inlineWriter: options.inlineWriter ?? false, lease: printingLease, printing, clock: options.clock, instanceId });
   const kitchenStatus = new KitchenStatus(options.clock, (storeId) => stores.get(storeId)?.stationIds ?? []);
+  // Without a configured VAN the built-in simulator stands in (demo mode), its ledger beside the database.
+  // Several processes (REDIS_URL) each get their own simulator ledger: set VAN_URL to share one provider.
+  const ledgerName = options.redisUrl ? `van-simulator-${instanceId.replace(/[^A-Za-z0-9_-]/g, "_")}.jsonl` : "van-simulator.jsonl";
+  if (!options.vanUrl && options.redisUrl) options.log.warn("REDIS_URL without VAN_URL: each process runs its own VAN simulator (demo only); set VAN_URL so every process talks to the same provider");
+  const vanSimulator = options.vanUrl ? undefined : await startVanSimulator({ ledgerFile: join(dataDir, ledgerName) });
+  const card = createCardProvider({ baseUrl: options.vanUrl ?? vanSimulator!.url, ...(options.paymentTimeoutMs ? { requestTimeoutMs: options.paymentTimeoutMs } : {}) });
+  const cash = createCashProvider();
+  const payments: PaymentDesk = { providerFor: (_storeId, method) => (method === "cash" ? cash : card), cashReceipts: () => card, inFlight: new Set() };
   const ctx: RoomContext = {
     stores,
     storage,
@@ -169,8 +190,16 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     log: options.log,
     newId,
     verifyToken: (token) => tokens.verify(token, options.clock.nowMs()),
+    verifyApprover: approverVerifier(options.config, options.clock),
+    payments,
+    documents: createDocumentReader(storage),
+    paymentRecords: createPaymentReader(storage),
     metrics,
   };
+  const reconciler = new PaymentReconciler(ctx, ctx.paymentRecords, options.clock, options.log, {
+    ...(options.reconcileIntervalMs ? { intervalMs: options.reconcileIntervalMs } : {}),
+    ...(options.paymentTimeoutMs ? { minAgeMs: options.paymentTimeoutMs * 3 } : {}),
+  });
   const startedAtMs = options.clock.nowMs();
   const httpServer = new GuardedHttpServer();
   const presence = options.redisUrl ? new RedisPresence(options.redisUrl) : undefined;
@@ -204,6 +233,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     stopStage = "closing rooms";
     await matchMaker.gracefullyShutdown().catch((error: unknown) => options.log.warn(`shutdown: rooms: ${String(error)}`));
     kitchenStatus.stop();
+    stopStage = "payment reconciliation";
+    await reconciler.stop();
     stopStage = "outbox relay";
     await relay.stop();
     await retention.stop();
@@ -214,6 +245,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     await printingLease.stop();
     stopStage = "printer emulators";
     await Promise.all([...emulators.values()].map((e) => e.stop()));
+    await vanSimulator?.close();
     stopStage = "http and presence";
     server.transport.shutdown();
     presence?.shutdown();
@@ -238,8 +270,9 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   relay.start();
   retention.start();
   kitchenStatus.start();
+  reconciler.start();
   return {
-    server, ctx, relay, databaseFile, tokens, printing, emulator, emulators, instanceId, readiness, stop,
+    server, ctx, relay, databaseFile, tokens, printing, emulator, emulators, vanSimulator, reconciler, instanceId, readiness, stop,
     get stopStage() {
       return stopStage;
     },

@@ -13,6 +13,10 @@ export const crashPointNames = [
   "mid-print",
   /** The printer confirmed the slip; the ledger (print_jobs / print_slips) was not updated (printer-actor.ts). */
   "after-print-before-ledger",
+  /** A card payment's intent is durable; the provider has not been called (rooms/table/payment-flow.ts). */
+  "payment-after-intent",
+  /** The provider approved; the approval is not recorded yet (rooms/table/payment-flow.ts). */
+  "payment-before-record",
 ] as const;
 export type CrashPointName = (typeof crashPointNames)[number];
 

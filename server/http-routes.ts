@@ -12,6 +12,7 @@ import type { OutboxRelay } from "./outbox-relay.ts";
 import type { PrinterEmulator } from "../printers/index.ts";
 import type { Readiness } from "./readiness.ts";
 import { metricsRefusal, type Metrics } from "./metrics.ts";
+import { installReportRoutes } from "./reports/routes.ts";
 
 export const httpLimits = {
   jsonBodyBytesMax: 16 * 1024,
@@ -124,6 +125,7 @@ export function installRoutes(app: Application, deps: RouteDeps): void {
     if (req.query.reset === "1") loopDelay.reset();
     res.json({ ok: true, data });
   });
+  installReportRoutes(app, deps);
 
   // Prometheus text format. Guarded (metrics.ts): Bearer METRICS_TOKEN, or loopback only when none is set.
   const metrics = deps.metrics;
@@ -270,7 +272,7 @@ function tooLarge(req: IncomingMessage, res: ServerResponse, limit: number): voi
  * allows, and the store of the resource. `storeOf` reads the resource's store from the request
  * (a path parameter); without it the route serves only the caller's own store's data.
  */
-function requireAccess(deps: RouteDeps, roles: readonly Principal["role"][], storeOf?: (req: Request) => string) {
+export function requireAccess(deps: RouteDeps, roles: readonly Principal["role"][], storeOf?: (req: Request) => string) {
   return async (req: Request, res: Response, next: NextFunction) => {
     const header = req.headers.authorization ?? "";
     const verified = await deps.ctx.verifyToken(header.startsWith("Bearer ") ? header.slice(7) : "");

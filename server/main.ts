@@ -74,6 +74,9 @@ async function main(): Promise<void> {
       exclusiveDataDir: lock.mode === "exclusive",
       retentionDays: positiveIntFrom("RETENTION_DAYS"),
       outboxParkAfterFailures: positiveIntFrom("OUTBOX_PARK_AFTER_FAILURES"),
+      vanUrl: process.env.VAN_URL || undefined,
+      paymentTimeoutMs: positiveIntFrom("PAYMENT_TIMEOUT_MS"),
+      reconcileIntervalMs: positiveIntFrom("RECONCILE_INTERVAL_MS"),
     });
   } catch (error) {
     if (!(error instanceof PortInUseError)) throw error;
@@ -87,7 +90,8 @@ async function main(): Promise<void> {
   for (const [storeId, emulator] of app.emulators) log.info(`printer emulator of store ${storeId} on 127.0.0.1:${emulator.port} (slips: GET /api/admin/printers/emulator/slips with an admin token of that store)`);
   // Tests and the kill harness read this line to learn the port; keep its shape (emulatorPort: the first store's).
   const emulatorPorts = Object.fromEntries([...app.emulators].map(([storeId, emulator]) => [storeId, emulator.port]));
-  console.log(JSON.stringify({ event: "listening", port, host, database: app.databaseFile, emulatorPort: app.emulator?.port ?? null, emulatorPorts, instanceId }));
+  if (app.vanSimulator) log.info(`VAN simulator (no VAN_URL set) on ${app.vanSimulator.url}`);
+  console.log(JSON.stringify({ event: "listening", port, host, database: app.databaseFile, emulatorPort: app.emulator?.port ?? null, emulatorPorts, instanceId, vanUrl: app.vanSimulator?.url ?? null }));
   log.info(`listening on ws://${host}:${port} (HTTP on the same port: POST /api/auth/login)`);
   // Drain within SHUTDOWN_DEADLINE_MS, then exit anyway (non-zero). A repeated signal does not cut
   // the drain short (a terminal, npm and tsx may each pass the same stop on); the deadline does.

@@ -27,6 +27,8 @@ export interface CommitUnit {
   readonly print?: readonly PrintWrite[];
   /** Printer of each station for this unit's print requests (set by the submitter's router). */
   readonly slipPrinters?: Readonly<Record<string, string>>;
+  /** Documents given to a guest (receipts, cash receipts), frozen in the same transaction as their audit row. */
+  readonly documents?: readonly DocumentWrite[];
   readonly audit: readonly AuditEntry[];
   readonly command: {
     readonly cmdId: string;
@@ -37,6 +39,13 @@ export interface CommitUnit {
     readonly at: string;
   };
 }
+
+export type DocumentWrite =
+  | { readonly kind: "receipt"; readonly receiptId: string; readonly sessionId: string; readonly copyNo: number; readonly payload: unknown; readonly at: string; readonly by: string }
+  | {
+      readonly kind: "cashReceipt"; readonly cashReceiptId: string; readonly sessionId: string; readonly paymentId: string; readonly amount: number;
+      readonly purpose: string; readonly identityMasked: string; readonly approvalNo: string; readonly raw: unknown; readonly at: string; readonly by: string;
+    };
 
 /** Bookkeeping of the system itself that no client command owns: printing, relay cursors, start-up recovery. */
 export type SystemWrite =
@@ -101,6 +110,10 @@ export class CommitWriter implements Writer {
     const insertEvent = preparedInsert(storage, "session_events", ["session_id", "seq", "type", "v", "payload", "at", "actor_id", "cmd_id"]);
     const insertOutbox = preparedInsert(storage, "outbox", ["event_id", "store_id", "session_id", "topic", "payload", "created_at"]);
     const insertCommand = preparedInsert(storage, "processed_commands", ["cmd_id", "store_id", "actor_id", "command_type", "body_hash", "reply", "created_at"]);
+    const insertReceipt = preparedInsert(storage, "receipts", ["receipt_id", "store_id", "session_id", "copy_no", "payload", "created_at", "created_by"]);
+    const insertCashReceipt = preparedInsert(storage, "cash_receipts", [
+      "cash_receipt_id", "store_id", "session_id", "payment_id", "amount_won", "purpose", "identity_masked", "approval_no", "provider_raw", "issued_at", "issued_by",
+    ]);
     const insertAudit = preparedInsert(storage, "audit_log", [
       "at", "store_id", "actor_id", "actor_role", "action", "entity_type", "entity_id", "session_id", "before", "after", "reason", "cmd_id", "prev_hash", "hash",
     ]);
@@ -123,6 +136,15 @@ export class CommitWriter implements Writer {
         });
       }
       during("menu_stock", () => { for (const write of unit.stock ?? []) stock.apply(ctx.storeId, write, command.at, command.actorId); });
+      during("documents", () => {
+        for (const d of unit.documents ?? []) {
+          if (d.kind === "receipt") insertReceipt({ receipt_id: d.receiptId, store_id: ctx.storeId, session_id: d.sessionId, copy_no: d.copyNo, payload: JSON.stringify(d.payload), created_at: d.at, created_by: d.by });
+          else insertCashReceipt({
+            cash_receipt_id: d.cashReceiptId, store_id: ctx.storeId, session_id: d.sessionId, payment_id: d.paymentId, amount_won: d.amount, purpose: d.purpose,
+            identity_masked: d.identityMasked, approval_no: d.approvalNo, provider_raw: JSON.stringify(d.raw), issued_at: d.at, issued_by: d.by,
+          });
+        }
+      });
       during("print", () => { for (const write of unit.print ?? []) print.applyWrite(write); });
       return during("audit_log", () => {
         let prev = prevHash;

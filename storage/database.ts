@@ -7,6 +7,8 @@ import * as printing from "./migrations/2026_11_26_0003_printing.ts";
 import * as leases from "./migrations/2026_11_26_0004_leases.ts";
 import * as scopedCommandIds from "./migrations/2026_12_03_0005_scoped_command_ids.ts";
 import * as printSuperseded from "./migrations/2026_12_03_0006_print_superseded.ts";
+import * as payments from "./migrations/2026_12_03_0007_payments.ts";
+import * as dailyClose from "./migrations/2026_12_03_0008_daily_close.ts";
 
 export type Sqlite = Database.Database;
 
@@ -18,6 +20,8 @@ const migrations: Record<string, Migration> = {
   "2026_11_26_0004_leases": leases,
   "2026_12_03_0005_scoped_command_ids": scopedCommandIds,
   "2026_12_03_0006_print_superseded": printSuperseded,
+  "2026_12_03_0007_payments": payments,
+  "2026_12_03_0008_daily_close": dailyClose,
 };
 
 export interface Storage {

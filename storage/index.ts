@@ -1,6 +1,6 @@
 /** Storage: SQLite through better-sqlite3, SQL built with Kysely. Owns every SQL string. */
 export { openStorage, type Storage, type Sqlite } from "./database.ts";
-export { CommitWriter, type CommitUnit, type WriterStats, type StockWrite, type SystemWrite, type Writer, type Work } from "./commit-writer.ts";
+export { CommitWriter, type CommitUnit, type DocumentWrite, type WriterStats, type StockWrite, type SystemWrite, type Writer, type Work } from "./commit-writer.ts";
 export { ThreadedWriter } from "./threaded-writer.ts";
 export { WriteFailure, type WriteFailureReason, type WriteFailureKind } from "./write-errors.ts";
 export { createKitchenReader, type KitchenReader, type TicketRow, type ItemRow } from "./kitchen-reader.ts";
@@ -11,3 +11,6 @@ export { createOutboxStore, createOutboxPruner, retentionLimits, type OutboxStor
 export { verifyAuditChain, chainHash, genesisHash, type AuditEntry, type AuditVerdict } from "./audit.ts";
 export { storageLimits } from "./limits.ts";
 export type { SessionSnapshot, EventContext } from "./projection.ts";
+export { createDocumentReader, type DocumentReader, type CashReceiptRow } from "./document-reader.ts";
+export { createPaymentReader, type PaymentReader, type PaymentRow, type RefundRow, type PendingPaymentRow, type PendingRefundRow } from "./payment-reader.ts";
+export { createReportReader, type ReportReader, type ReportSessionRow, type DailyCloseRow, type CloseDayRequest, type CloseDayResult } from "./report-reader.ts";

@@ -26,6 +26,7 @@ export function createKitchenReader(storage: Storage) {
   const item = storage.sqlite.prepare("select * from order_items where item_id = ?");
   const tableOf = storage.sqlite.prepare("select table_id from sessions where session_id = ?").pluck();
   const head = storage.sqlite.prepare("select coalesce(max(id), 0) from outbox").pluck();
+  const receipt = storage.sqlite.prepare("select payload from receipts where receipt_id = ?").pluck();
   // A superseded original: another copy of its content printed, so the kitchen has it on paper.
   const printStates = storage.sqlite.prepare("select ticket_id as ticketId, case when state = 'superseded' then 'printed' else state end as state from print_slips where reprint_no = 0 and state != 'pending'");
   const snapshot = storage.sqlite.transaction(() => ({
@@ -45,6 +46,11 @@ export function createKitchenReader(storage: Storage) {
       if (!row) return undefined;
       const items = (JSON.parse(row.item_ids) as string[]).map((id) => item.get(id) as ItemRow | undefined).filter((i): i is ItemRow => i !== undefined);
       return { ticket: row, items };
+    },
+    /** A printed receipt's frozen content (receipt slips are keyed `receipt:<id>` in print_slips). */
+    receiptPayload(receiptId: string): unknown {
+      const text = receipt.get(receiptId) as string | undefined;
+      return text === undefined ? undefined : JSON.parse(text);
     },
     tableOfSession(sessionId: string): string | undefined {
       return tableOf.get(sessionId) as string | undefined;

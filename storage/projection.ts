@@ -46,11 +46,32 @@ export function createProjector(storage: Storage, prints: PrintStore) {
   const markMissing = storage.sqlite.prepare("update order_items set missing_at = ?, missing_note = ? where item_id = ?");
   const bumpTicket = storage.sqlite.prepare("update kitchen_tickets set state = ?, bumped_at = ? where ticket_id = ?");
   const sourceOf = storage.sqlite.prepare("select source from order_items where item_id = ?").pluck();
+  const insertPayment = preparedInsert(storage, "payments", [
+    "payment_id", "session_id", "store_id", "table_id", "method", "requested_won", "status", "label", "installment_months", "requested_at", "requested_by",
+  ]);
+  const approvePayment = storage.sqlite.prepare(
+    `update payments set status = @status, approved_won = @approved_won, change_won = @change_won, provider = @provider, approval_no = @approval_no,
+       transaction_id = @transaction_id, card_issuer = @card_issuer, masked_card_no = @masked_card_no, provider_raw = @provider_raw, settled_at = @at
+     where payment_id = @payment_id and status = 'pending'`,
+  );
+  const voidPayment = storage.sqlite.prepare("update payments set status = 'void', void_reason = ?, settled_at = ? where payment_id = ? and status = 'pending'");
+  const insertRefund = preparedInsert(storage, "refunds", ["refund_id", "payment_id", "session_id", "store_id", "amount_won", "status", "reason", "reason_code", "requested_at", "requested_by"]);
+  const settleRefund = storage.sqlite.prepare(
+    "update refunds set status = @status, cancel_transaction_id = @cancel_transaction_id, provider_raw = @provider_raw, failure = @failure, settled_at = @at where refund_id = @refund_id and status = 'pending'",
+  );
+  const addRefunded = storage.sqlite.prepare(
+    "update payments set refunded_won = refunded_won + @amount, status = case when refunded_won + @amount = approved_won then 'refunded' else status end where payment_id = @payment_id",
+  );
+  const insertAdjustment = preparedInsert(storage, "adjustments", [
+    "adjustment_id", "session_id", "store_id", "kind", "scope", "target_id", "percent", "amount_won", "reason_code", "note", "applied_at", "applied_by", "approved_by",
+  ]);
+  const removeAdjustment = storage.sqlite.prepare("update adjustments set removed_at = ?, removed_reason = ? where adjustment_id = ? and removed_at is null");
   const upsertSession = storage.sqlite.prepare(
     `insert into sessions (session_id, store_id, table_id, status, version, guests, total_won, opened_at, closed_at)
      values (@session_id, @store_id, @table_id, @status, @version, @guests, @total_won, @opened_at, @closed_at)
      on conflict (session_id) do update set status = excluded.status, version = excluded.version,
-       guests = excluded.guests, total_won = excluded.total_won, closed_at = coalesce(sessions.closed_at, excluded.closed_at)`,
+       guests = excluded.guests, total_won = excluded.total_won,
+       closed_at = case when excluded.closed_at is null then null else coalesce(sessions.closed_at, excluded.closed_at) end`,
   );
 
   function itemRow(item: ConfirmedItem, batchId: string, ctx: EventContext, source: OrderSource, at: string, replaces: string | null) {
@@ -104,8 +125,53 @@ export function createProjector(storage: Storage, prints: PrintStore) {
           if (printerId) prints.enqueue({ slipKey: event.slipKey, storeId: ctx.storeId, ticketId: event.ticketId, stationId: event.stationId, printerId, at: event.at });
           return;
         }
+        case "AdjustmentApplied":
+          insertAdjustment({
+            adjustment_id: event.adjustmentId, session_id: ctx.sessionId, store_id: ctx.storeId, kind: event.kind, scope: event.scope, target_id: event.targetId,
+            percent: event.percent, amount_won: event.amount, reason_code: event.reasonCode, note: event.note, applied_at: event.at, applied_by: event.actor.id,
+            approved_by: event.approvedBy?.id ?? null,
+          });
+          return;
+        case "AdjustmentRemoved":
+          expectOne(removeAdjustment.run(event.at, event.reason, event.adjustmentId), event.adjustmentId);
+          return;
+        case "PaymentRequested":
+          insertPayment({
+            payment_id: event.paymentId, session_id: ctx.sessionId, store_id: ctx.storeId, table_id: ctx.tableId, method: event.method, requested_won: event.amount,
+            status: "pending", label: event.label, installment_months: event.installmentMonths, requested_at: event.at, requested_by: event.actor.id,
+          });
+          return;
+        case "PaymentApproved": {
+          const p = event.provider;
+          expectOne(approvePayment.run({
+            payment_id: event.paymentId, status: event.partial ? "partially_approved" : "approved", approved_won: event.amount, change_won: event.change,
+            provider: p?.provider ?? null, approval_no: p?.approvalNo ?? null, transaction_id: p?.transactionId ?? null, card_issuer: p?.cardIssuer ?? null,
+            masked_card_no: p?.maskedCardNo ?? null, provider_raw: p ? JSON.stringify(p.raw) : null, at: event.at,
+          }), event.paymentId);
+          return;
+        }
+        case "PaymentDeclined":
+          expectOne(voidPayment.run(`${event.code}: ${event.message}`, event.at, event.paymentId), event.paymentId);
+          return;
+        case "PaymentVoided":
+          expectOne(voidPayment.run(event.reason, event.at, event.paymentId), event.paymentId);
+          return;
+        case "RefundRequested":
+          insertRefund({
+            refund_id: event.refundId, payment_id: event.paymentId, session_id: ctx.sessionId, store_id: ctx.storeId, amount_won: event.amount, status: "pending",
+            reason: event.reason, reason_code: event.reasonCode, requested_at: event.at, requested_by: event.actor.id,
+          });
+          return;
+        case "RefundCompleted":
+          expectOne(settleRefund.run({ refund_id: event.refundId, status: "completed", cancel_transaction_id: event.cancelTransactionId, provider_raw: event.raw ? JSON.stringify(event.raw) : null, failure: null, at: event.at }), event.refundId);
+          expectOne(addRefunded.run({ payment_id: event.paymentId, amount: event.amount }), event.paymentId);
+          return;
+        case "RefundFailed":
+          expectOne(settleRefund.run({ refund_id: event.refundId, status: "failed", cancel_transaction_id: null, provider_raw: null, failure: `${event.code}: ${event.message}`, at: event.at }), event.refundId);
+          return;
         case "SessionOpened":
         case "SessionClosed":
+        case "SessionReopened":
           return;
         default:
           // A new event type must say what it writes: a compile error here, and the unit fails at run time.

@@ -41,7 +41,7 @@ export class WriteFailure extends Error {
  * not an API (it lists columns, changes with the schema, e.g. the scoped processed_commands key).
  * The statement we ran names the table exactly, so kind + statement identify the constraint.
  */
-export type UnitStep = "processed_commands" | "session_events" | "outbox" | "projections" | "sessions" | "menu_stock" | "print" | "audit_log";
+export type UnitStep = "processed_commands" | "session_events" | "outbox" | "projections" | "sessions" | "menu_stock" | "documents" | "print" | "audit_log";
 
 /** Runs one write of a unit; a throw leaves it as a WriteFailure that says what it means. */
 export function during<T>(step: UnitStep, write: () => T): T {

@@ -4,10 +4,10 @@ import { CommandPipeline, wireCommands } from "../command-pipeline.ts";
 import { authenticateJoin, guardJoins } from "../join-auth.ts";
 import { roomLimits } from "../limits.ts";
 import { adminCommandSchema, adminCommandTypes, type AdminCommand } from "../wire/admin-commands.ts";
-import { AdminState, JobView, PrinterView, SlipView } from "./admin-state.ts";
+import { AdminState, JobView, PaymentEventView, PrinterView, SlipView } from "./admin-state.ts";
 import { PrintCommands } from "./print-commands.ts";
 
-export const adminLimits = { jobsShown: 50, failedShown: 100, refreshEveryMs: 2_000, clientsMax: 16 } as const;
+export const adminLimits = { jobsShown: 50, failedShown: 100, paymentEventsShown: 50, refreshEveryMs: 2_000, clientsMax: 16 } as const;
 
 /** The admin console of a store: printer health, failed slips, the job log, and the print commands. */
 export class AdminRoom extends Room<{ state: AdminState; client: Client<{ auth: Principal }> }> {
@@ -54,6 +54,13 @@ export class AdminRoom extends Room<{ state: AdminState; client: Client<{ auth: 
       this.#refresh();
       // R-KRP-2: every admin hears of a failed slip at once, with what to do about it.
       this.broadcast("notice", notice);
+    }));
+    this.#unsubscribe.push(this.ctx.board.onPayment((notice) => {
+      if (notice.storeId !== storeId) return;
+      this.state.payments.unshift(new PaymentEventView({ tableId: notice.tableId, sessionId: notice.sessionId, kind: notice.kind, paymentId: notice.paymentId ?? "", amountWon: notice.amountWon, at: notice.at }));
+      if (this.state.payments.length > adminLimits.paymentEventsShown) this.state.payments.splice(adminLimits.paymentEventsShown);
+      this.broadcastPatch();
+      this.broadcast("payment", notice);
     }));
     // A Node timer: broadcastPatch ticks the room clock, which would re-enter a room-clock timer.
     this.#timer = setInterval(() => this.#refresh(), adminLimits.refreshEveryMs);

@@ -49,6 +49,19 @@ export const JobView = schema(
   "JobView",
 );
 
+/** R-PAY-4: a payment step of a table, newest first. */
+export const PaymentEventView = schema(
+  {
+    tableId: t.string(),
+    sessionId: t.string(),
+    kind: t.string(),
+    paymentId: t.string().default(""),
+    amountWon: t.int64().default(0),
+    at: t.string(),
+  },
+  "PaymentEventView",
+);
+
 /** The admin console: printer health, failed slips and the print-job log (R-KRP-1/2, R-UI-4). */
 export const AdminState = schema(
   {
@@ -57,6 +70,8 @@ export const AdminState = schema(
     failedSlips: t.map(SlipView),
     /** Most recent attempts first. */
     jobs: t.array(JobView),
+    /** The last payment steps of the store's tables (paying, paid, declined, refunded, closed). */
+    payments: t.array(PaymentEventView),
   },
   "AdminState",
 );

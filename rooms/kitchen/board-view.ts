@@ -38,6 +38,7 @@ export function syncTickets(view: KitchenState, board: KitchenBoard, scope: View
       view.tickets.set(ticketId, entry);
     }
     entry.printStatus = ticket.printStatus;
+    entry.payment = ticket.payment;
     writeItems(entry, ticket.itemIds.map((id) => board.items.get(id)).filter((i): i is BoardItem => i !== undefined));
     refreshTicketFlags(entry, scope, nowMs);
   }

@@ -13,6 +13,19 @@ export interface BoardTicket {
   kind: TicketKind; source: string; itemIds: string[]; createdAt: string; bumpedAt: string | null;
   /** Kitchen printing of this ticket's slip: "" until the printer reports (R-KRP-2: the KDS shows "not printed"). */
   printStatus: "" | "printed" | "failed";
+  /** R-PAY-4: the table is paying (a payment was started); a paid table's tickets leave with its session. */
+  payment: "" | "paying";
+}
+
+/** A payment step of a table, as the kitchen and admin screens hear of it (R-PAY-4). */
+export interface PaymentNotice {
+  readonly storeId: string;
+  readonly sessionId: string;
+  readonly tableId: string;
+  readonly kind: "paying" | "paid" | "declined" | "void" | "refunded" | "closed";
+  readonly paymentId: string | null;
+  readonly amountWon: number;
+  readonly at: string;
 }
 
 type Listener = (storeId: string, ticketIds: ReadonlySet<string>) => void;
@@ -27,6 +40,7 @@ export class KitchenBoard {
   readonly items = new Map<string, BoardItem>();
   readonly #seen = new Set<string>();
   readonly #listeners = new Set<Listener>();
+  readonly #paymentListeners = new Set<(notice: PaymentNotice) => void>();
   readonly #sessionTable = new Map<string, string>();
   /** item → the tickets that list it (an item is on its batch ticket and on any delta tickets). */
   readonly #ticketsOfItem = new Map<string, Set<string>>();
@@ -48,6 +62,16 @@ export class KitchenBoard {
       if (ticket) ticket.printStatus = state;
     }
     this.outboxHead = snapshot.outboxHead;
+  }
+
+  onPayment(listener: (notice: PaymentNotice) => void): () => void {
+    this.#paymentListeners.add(listener);
+    return () => this.#paymentListeners.delete(listener);
+  }
+
+  #notifyPayment(event: SessionEvent, storeId: string, sessionId: string, kind: PaymentNotice["kind"], paymentId: string | null, amountWon: number): void {
+    const notice = { storeId, sessionId, tableId: this.#tableOf(sessionId), kind, paymentId, amountWon, at: event.at };
+    for (const listener of this.#paymentListeners) listener(notice);
   }
 
   onChange(listener: Listener): () => void {
@@ -95,7 +119,7 @@ export class KitchenBoard {
       case "KitchenTicketCreated": {
         const source = this.items.get(event.itemIds[0] ?? "")?.source ?? "pos";
         const { ticketId, batchId, batchNo, stationId, kind } = event;
-        this.tickets.set(ticketId, { ticketId, storeId, sessionId, tableId: tableId(), batchId, batchNo, stationId, kind, source, itemIds: [...event.itemIds], createdAt: event.at, bumpedAt: null, printStatus: "" });
+        this.tickets.set(ticketId, { ticketId, storeId, sessionId, tableId: tableId(), batchId, batchNo, stationId, kind, source, itemIds: [...event.itemIds], createdAt: event.at, bumpedAt: null, printStatus: "", payment: "" });
         this.#index(ticketId, event.itemIds);
         changed.add(ticketId);
         break;
@@ -124,13 +148,33 @@ export class KitchenBoard {
         }
         break;
       }
+      case "PaymentRequested":
+        for (const t of this.tickets.values()) if (t.sessionId === sessionId && t.payment !== "paying") { t.payment = "paying"; changed.add(t.ticketId); }
+        this.#notifyPayment(event, storeId, sessionId, "paying", event.paymentId, event.amount);
+        break;
+      case "PaymentApproved":
+        this.#notifyPayment(event, storeId, sessionId, "paid", event.paymentId, event.amount);
+        break;
+      case "PaymentDeclined":
+      case "PaymentVoided":
+        this.#notifyPayment(event, storeId, sessionId, event.type === "PaymentDeclined" ? "declined" : "void", event.paymentId, 0);
+        break;
+      case "RefundCompleted":
+        this.#notifyPayment(event, storeId, sessionId, "refunded", event.paymentId, event.amount);
+        break;
       case "SessionClosed":
+        this.#notifyPayment(event, storeId, sessionId, "closed", null, 0);
         // A table that has left: its tickets leave the kitchen screen (and the all-day counts).
         for (const t of [...this.tickets.values()]) if (t.sessionId === sessionId) { this.tickets.delete(t.ticketId); changed.add(t.ticketId); }
         for (const i of [...this.items.values()]) if (i.sessionId === sessionId) { this.items.delete(i.itemId); this.#ticketsOfItem.delete(i.itemId); }
         break;
       case "SessionOpened":
       case "TicketPrintRequested":
+      case "SessionReopened":
+      case "AdjustmentApplied":
+      case "AdjustmentRemoved":
+      case "RefundRequested":
+      case "RefundFailed":
         break;
       default: {
         // A new event type must be handled above (compile error). At run time a type this process does
@@ -192,5 +236,6 @@ function ticketFromRow(row: TicketRow): BoardTicket {
     ticketId: row.ticket_id, storeId: row.store_id, sessionId: row.session_id, tableId: row.table_id, batchId: row.batch_id, batchNo: row.batch_no,
     stationId: row.station_id, kind: row.kind as TicketKind, source: row.source, itemIds: JSON.parse(row.item_ids) as string[], createdAt: row.created_at, bumpedAt: row.bumped_at,
     printStatus: "",
+    payment: "",
   };
 }

@@ -41,6 +41,8 @@ export const TicketState = schema(
     done: t.boolean().default(false),
     /** "" (not yet reported), "printed" or "failed": a failed slip shows as not printed. */
     printStatus: t.string().default(""),
+    /** R-PAY-4: "paying" once the table started paying. */
+    payment: t.string().default(""),
     items: t.array(TicketItemState),
   },
   "Ticket",

@@ -1,4 +1,4 @@
-import { assertNever, type SessionCommand, type SessionEvent, type SessionState } from "../../domain/index.ts";
+import { amountsOf, assertNever, type SessionCommand, type SessionEvent, type SessionState } from "../../domain/index.ts";
 import type { AuditEntry } from "../../storage/index.ts";
 
 type AuditBody = Pick<AuditEntry, "action" | "entityType" | "entityId" | "before" | "after" | "reason">;
@@ -43,7 +43,40 @@ export function auditFor(command: SessionCommand, before: SessionState, after: S
       if (events.length === 0) return [];
       return [{ action: command.type === "BumpTicket" ? "ticket.bump" : "ticket.recall", entityType: "ticket", entityId: command.ticketId, before: null, after: null, reason: null }];
     case "CloseSession":
-      return [{ action: "session.close", entityType: "session", entityId: after.sessionId, before: { status: before.status, total: before.total }, after: { status: after.status }, reason: command.reason || null }];
+      return [{ action: "session.close", entityType: "session", entityId: after.sessionId, before: { status: before.status, total: before.total, outstanding: amountsOf(before).outstanding }, after: { status: after.status, sessionTotal: amountsOf(after).sessionTotal }, reason: command.reason || null }];
+    case "ApplyAdjustment": {
+      const applied = events.find((e) => e.type === "AdjustmentApplied");
+      return [{
+        action: "adjustment.apply", entityType: command.scope === "session" ? "session" : command.scope, entityId: command.targetId ?? after.sessionId,
+        before: { sessionTotal: amountsOf(before).sessionTotal },
+        after: { adjustmentId: command.adjustmentId, kind: command.kind, percent: command.percent ?? null, amount: applied?.type === "AdjustmentApplied" ? applied.amount : null, reasonCode: command.reasonCode, approvedBy: command.approvedBy?.id ?? null, sessionTotal: amountsOf(after).sessionTotal },
+        reason: `${command.reasonCode}: ${command.note}`,
+      }];
+    }
+    case "RemoveAdjustment":
+      return [{ action: "adjustment.remove", entityType: "adjustment", entityId: command.adjustmentId, before: { amount: before.adjustments.get(command.adjustmentId)?.amount ?? null }, after: { sessionTotal: amountsOf(after).sessionTotal }, reason: command.reason }];
+    case "RequestPayment":
+    case "RecordPaymentResult": {
+      const payment = after.payments.get(command.paymentId);
+      return [{
+        action: command.type === "RequestPayment" ? "payment.request" : "payment.result", entityType: "payment", entityId: command.paymentId,
+        before: { status: before.payments.get(command.paymentId)?.status ?? null, outstanding: amountsOf(before).outstanding },
+        after: { status: payment?.status, method: payment?.method, requested: payment?.requested, approved: payment?.approved, change: payment?.change, approvalNo: payment?.provider?.approvalNo ?? null, outstanding: amountsOf(after).outstanding, sessionStatus: after.status },
+        reason: command.type === "RecordPaymentResult" && command.result.kind !== "approved" ? (command.result.kind === "declined" ? `${command.result.code}: ${command.result.message}` : command.result.reason) : null,
+      }];
+    }
+    case "RequestRefund":
+    case "RecordRefundResult": {
+      const refund = after.refunds.get(command.refundId);
+      return [{
+        action: command.type === "RequestRefund" ? "refund.request" : "refund.result", entityType: "payment", entityId: refund?.paymentId ?? "",
+        before: { refundStatus: before.refunds.get(command.refundId)?.status ?? null, paid: amountsOf(before).paid },
+        after: { refundId: command.refundId, status: refund?.status, amount: refund?.amount, paid: amountsOf(after).paid, outstanding: amountsOf(after).outstanding },
+        reason: refund ? `${refund.reasonCode}: ${refund.reason}` : null,
+      }];
+    }
+    case "ReopenSession":
+      return [{ action: "session.reopen", entityType: "session", entityId: after.sessionId, before: { status: before.status }, after: { status: after.status }, reason: command.reason }];
     default:
       return assertNever(command);
   }

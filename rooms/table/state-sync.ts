@@ -1,5 +1,5 @@
-import type { OrderItem, SessionState, StockLevel } from "../../domain/index.ts";
-import { ItemState, StockState, type TableState } from "../table-state.ts";
+import { amountsOf, batchStatus, type OrderItem, type SessionState, type StockLevel } from "../../domain/index.ts";
+import { AdjustmentState, BatchState, ItemState, PaymentState, StockState, type TableState } from "../table-state.ts";
 
 /**
  * Domain items are immutable and evolve keeps unchanged ones by reference, so an item whose object
@@ -16,6 +16,13 @@ export function syncSession(view: TableState, session: SessionState): void {
   view.openedAt = session.openedAt;
   view.batchCount = session.batches.length;
   view.totalWon = session.total;
+  const amounts = amountsOf(session);
+  view.sessionTotalWon = amounts.sessionTotal;
+  view.paidWon = amounts.paid;
+  view.pendingWon = amounts.pending;
+  view.outstandingWon = amounts.outstanding;
+  syncMoney(view, session);
+  syncBatches(view, session);
   for (const key of [...view.items.keys()]) if (!session.items.has(key)) view.items.delete(key);
   for (const item of session.items.values()) {
     const existing = view.items.get(item.itemId);
@@ -26,6 +33,41 @@ export function syncSession(view: TableState, session: SessionState): void {
       writeItem(created, item);
       view.items.set(item.itemId, created);
     }
+  }
+}
+
+function syncBatches(view: TableState, session: SessionState): void {
+  const ids = new Set(session.batches.map((b) => b.batchId));
+  for (const key of [...view.batches.keys()]) if (!ids.has(key)) view.batches.delete(key);
+  for (const b of session.batches) {
+    const row = view.batches.get(b.batchId) ?? new BatchState({ batchId: b.batchId, batchNo: b.batchNo, source: b.source, totalWon: b.total, confirmedAt: b.confirmedAt });
+    row.status = batchStatus(session, b.batchId);
+    if (!view.batches.has(b.batchId)) view.batches.set(b.batchId, row);
+  }
+}
+
+function syncMoney(view: TableState, session: SessionState): void {
+  for (const key of [...view.payments.keys()]) if (!session.payments.has(key)) view.payments.delete(key);
+  for (const p of session.payments.values()) {
+    const row = view.payments.get(p.paymentId) ?? new PaymentState({ paymentId: p.paymentId, method: p.method, status: p.status });
+    row.status = p.status;
+    row.requestedWon = p.requested;
+    row.approvedWon = p.approved;
+    row.refundedWon = p.refunded;
+    row.changeWon = p.change;
+    row.label = p.label;
+    row.cardIssuer = p.provider?.cardIssuer ?? "";
+    row.maskedCardNo = p.provider?.maskedCardNo ?? "";
+    row.approvalNo = p.provider?.approvalNo ?? "";
+    row.installmentMonths = p.installmentMonths;
+    if (!view.payments.has(p.paymentId)) view.payments.set(p.paymentId, row);
+  }
+  for (const key of [...view.adjustments.keys()]) if (!session.adjustments.has(key)) view.adjustments.delete(key);
+  for (const a of session.adjustments.values()) {
+    if (view.adjustments.has(a.adjustmentId)) continue; // an adjustment never changes; it is added or removed
+    view.adjustments.set(a.adjustmentId, new AdjustmentState({
+      adjustmentId: a.adjustmentId, kind: a.kind, scope: a.scope, targetId: a.targetId ?? "", percent: a.percent ?? 0, amountWon: a.amount, reasonCode: a.reasonCode, note: a.note,
+    }));
   }
 }
 

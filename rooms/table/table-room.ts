@@ -8,7 +8,10 @@ import { wireError } from "../wire/codes.ts";
 import { tableCommandSchema, tableCommandTypes, type TableCommand } from "../wire/table-commands.ts";
 import { Draft } from "./draft.ts";
 import type { TableSession } from "./table-session.ts";
-import { assertNever, isTerminal } from "../../domain/index.ts";
+import { assertNever, fold, initialSessionState, isActive, isTerminal, type ActorRef, type SessionState } from "../../domain/index.ts";
+import { PaymentFlow } from "./payment-flow.ts";
+import { quoteView, refreshPaymentReply } from "./payment-view.ts";
+import { ReceiptDesk } from "./receipt-desk.ts";
 import { syncSession, syncStock } from "./state-sync.ts";
 
 interface JoinOptions {
@@ -36,6 +39,8 @@ export class TableRoom extends Room<{ state: TableState; metadata: JoinOptions; 
   #draft!: Draft;
   #pipeline!: CommandPipeline<TableCommand>;
   #store!: StoreView;
+  #payments!: PaymentFlow;
+  #receipts!: ReceiptDesk;
 
   /** Binds the room class to the server's context; Colyseus instantiates the returned class. */
   static withContext(ctx: RoomContext): typeof TableRoom {
@@ -86,6 +91,8 @@ export class TableRoom extends Room<{ state: TableState; metadata: JoinOptions; 
       for (const [stationId, alive] of online) this.state.kitchenOnline.set(stationId, alive);
       this.broadcastPatch();
     }));
+    this.#payments = new PaymentFlow(this.ctx, this.#session);
+    this.#receipts = new ReceiptDesk(this.ctx, this.#store, this.#session);
     this.#draft = new Draft(this.state, () => this.#store.menu, () => this.ctx.newId());
     this.#pipeline = new CommandPipeline<TableCommand>({
       schema: tableCommandSchema,
@@ -94,6 +101,9 @@ export class TableRoom extends Room<{ state: TableState; metadata: JoinOptions; 
       rolesFor: () => tableRoles,
       lookupPersisted: (_type, key) => this.ctx.reader.processedCommand(key),
       onBug: (error) => this.onUncaughtException(error, "command"),
+      // Card payments and refunds wait on the provider beside the queue (R-CON-4).
+      runsBeside: (type) => type === "payment.start" || type === "refund.start" || type === "cashReceipt.issue",
+      refreshReply: (type, reply) => refreshPaymentReply(type, reply, this.#session.state, this.ctx.paymentRecords),
       execute: (command, meta) => this.#execute(command, meta),
     });
     wireCommands(this, this.ctx, this.#pipeline);
@@ -132,9 +142,68 @@ export class TableRoom extends Room<{ state: TableState; metadata: JoinOptions; 
         return session.changeQuantity(command.itemId, command.quantity, command.reason ?? "quantity change", meta, command.expectedVersion);
       case "session.close":
         return this.#close(command.reason ?? "", meta, command.expectedVersion);
+      case "session.reopen":
+        return this.#reopen(command, meta);
+      case "payment.quote":
+        return { ok: true, data: quoteView(session.state, command.ways, command.itemIds) };
+      case "payment.start":
+        return this.#payments.pay(command, meta);
+      case "refund.start":
+        return this.#payments.refund(command, meta);
+      case "adjustment.apply":
+        return this.#adjust(command, meta);
+      case "adjustment.remove":
+        return session.submit(meta, () => ({
+          command: { type: "RemoveAdjustment", adjustmentId: command.adjustmentId, reason: command.reason, expectedVersion: command.expectedVersion },
+          reply: (s) => ({ adjustmentId: command.adjustmentId, ...quoteView(s, undefined, undefined) }),
+        }));
+      case "receipt.get":
+        return { ok: true, data: this.#receipts.data() };
+      case "receipt.print":
+        return this.#receipts.print(meta);
+      case "cashReceipt.issue":
+        return this.#receipts.issueCashReceipt(command, meta);
       default:
         return assertNever(command);
     }
+  }
+
+  async #adjust(command: Extract<TableCommand, { type: "adjustment.apply" }>, meta: CommandMeta): Promise<Outcome> {
+    let approvedBy: ActorRef | undefined;
+    if (command.approver) {
+      if (command.approver.staffId === meta.principal.staffId) return { ok: false, error: wireError("FORBIDDEN", "the approver must be someone else") };
+      const check = await this.ctx.verifyApprover(this.#store.id, command.approver.staffId, command.approver.pin);
+      if (!check.ok) return { ok: false, transient: true, error: wireError(check.code, check.code === "UNAUTHORIZED" ? "approver unknown or wrong PIN" : "too many wrong approver PINs; try again later") };
+      approvedBy = check.approver;
+    }
+    const adjustmentId = this.ctx.newId();
+    return this.#session.submit(meta, () => ({
+      command: {
+        type: "ApplyAdjustment", adjustmentId, kind: command.kind, scope: command.scope, targetId: command.targetId ?? null, percent: command.percent,
+        amount: command.amount, reasonCode: command.reasonCode, note: command.note ?? "", approvedBy, expectedVersion: command.expectedVersion,
+      },
+      reply: (s) => ({ adjustmentId, amountWon: s.adjustments.get(adjustmentId)?.amount, ...quoteView(s, undefined, undefined) }),
+    }));
+  }
+
+  /**
+   * R-VAL-1: an admin reopens the table's last session, or an earlier one of this table named by
+   * `sessionId` (loaded from the journal). The table must be free: a live session keeps it.
+   */
+  #reopen(command: Extract<TableCommand, { type: "session.reopen" }>, meta: CommandMeta): Promise<Outcome> | Outcome {
+    let base: SessionState | undefined;
+    if (command.sessionId !== undefined && command.sessionId !== this.#session.state.sessionId) {
+      if (isActive(this.#session.state.status)) return { ok: false, error: wireError("SESSION_ALREADY_OPEN", "this table has a live session; close it first", { sessionId: this.#session.state.sessionId }) };
+      const events = this.ctx.reader.events(command.sessionId);
+      const loaded = events.length > 0 ? fold(events, initialSessionState()) : undefined;
+      if (!loaded || loaded.storeId !== this.#store.id || loaded.tableId !== this.state.tableId) return { ok: false, error: wireError("NOT_FOUND", "no such session on this table") };
+      base = loaded;
+    }
+    return this.#session.submit(meta, () => ({
+      ...(base ? { base } : {}),
+      command: { type: "ReopenSession", reason: command.reason, expectedVersion: command.expectedVersion },
+      reply: (s) => ({ sessionId: s.sessionId, status: s.status, version: s.version }),
+    }));
   }
 
   async #confirm(command: Extract<TableCommand, { type: "confirm" }>, meta: CommandMeta): Promise<Outcome> {

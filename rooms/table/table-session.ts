@@ -1,5 +1,5 @@
 import {
-  assertNever, decide, fold, initialSessionState, isActive, stockTakes,
+  amountsOf, assertNever, decide, fold, initialSessionState, isActive, stockTakes,
   type ActorRef, type CancelReasonCode, type LineRequest, type SessionCommand, type SessionEvent, type SessionState,
 } from "../../domain/index.ts";
 import { WriteFailure, type AuditEntry, type CommitUnit, type StockWrite } from "../../storage/index.ts";
@@ -11,7 +11,7 @@ import { fromDomainError, wireError } from "../wire/codes.ts";
 import { auditFor } from "./audit-entries.ts";
 import { isoAt } from "../../server/clock.ts";
 
-type CommandBody = SessionCommand extends infer C ? (C extends SessionCommand ? Omit<C, "actor" | "at"> : never) : never;
+export type CommandBody = SessionCommand extends infer C ? (C extends SessionCommand ? Omit<C, "actor" | "at"> : never) : never;
 
 /**
  * The confirmed side of one table: domain state folded from the journal and the only path that
@@ -101,6 +101,14 @@ export class TableSession {
     return this.#run(meta, () => ({ command: { type: "RecallTicket", ticketId }, reply: (s) => ({ ticketId, version: s.version }) }));
   }
 
+  /**
+   * Any session command, for the flows that compose several (payments: intent, provider, result).
+   * `build` runs inside the mailbox, so it sees the state the command will be decided on.
+   */
+  submit(meta: CommandMeta, build: () => { base?: SessionState; command: CommandBody; reply: (s: SessionState) => unknown }): Promise<Outcome> {
+    return this.#run(meta, build);
+  }
+
   #run(meta: CommandMeta, build: () => { base?: SessionState; command: CommandBody; reply: (s: SessionState) => unknown }): Promise<Outcome> {
     const queued = this.#mailbox.run(() => {
       const { base, command, reply } = build();
@@ -112,9 +120,9 @@ export class TableSession {
 
   async #apply(command: SessionCommand, base: SessionState, meta: CommandMeta, replyOf: (s: SessionState) => unknown): Promise<Outcome> {
     const stock = this.ctx.stock.levels(this.store.id);
-    const decision = decide(command, base, { menu: this.store.menu, stock });
+    const decision = decide(command, base, { menu: this.store.menu, stock, money: this.store.money });
     if (!decision.ok) return { ok: false, error: fromDomainError(decision.error) };
-    const after = fold(decision.events, base);
+    const after = decision.state;
     const data = replyOf(after);
     if (decision.events.length === 0) return { ok: true, data };
     // Portions a confirm or a quantity increase takes from counted items (domain rule); the database checks them again.
@@ -140,7 +148,7 @@ export class TableSession {
       context: { storeId: this.store.id, tableId: this.tableId, sessionId: after.sessionId },
       baseVersion: base.version,
       events,
-      snapshot: { status: after.status, version: after.version, total: after.total, guests: after.guests, openedAt: after.openedAt },
+      snapshot: { status: after.status, version: after.version, total: amountsOf(after).sessionTotal, guests: after.guests, openedAt: after.openedAt },
       stock,
       audit,
       command: { cmdId: meta.cmdId, actorId: meta.principal.staffId, type: command.type, bodyHash: meta.bodyHash, reply: { cmdId: meta.cmdId, ok: true, data }, at },

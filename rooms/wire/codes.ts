@@ -25,6 +25,15 @@ export type WireErrorCode =
   | "INVALID_TRANSITION"
   | "ALREADY_PRINTED"
   | "OUTSTANDING_BALANCE"
+  | "PAYMENT_IN_PROGRESS"
+  | "REFUND_DUE"
+  | "INVALID_AMOUNT"
+  | "AMOUNT_EXCEEDS_DUE"
+  | "REFUND_EXCEEDS_PAYMENT"
+  | "UNKNOWN_REASON"
+  | "APPROVAL_REQUIRED"
+  | "PAYMENT_DECLINED"
+  | "PROVIDER_UNAVAILABLE"
   | "BUSY"
   | "INTERNAL";
 
@@ -53,13 +62,30 @@ const domainToWire: Record<DomainError["code"], WireErrorCode> = {
   unknown_item: "NOT_FOUND",
   item_already_cancelled: "ALREADY_CANCELLED",
   cancel_needs_admin: "FORBIDDEN",
-  outstanding_items: "OUTSTANDING_BALANCE",
   id_already_used: "BAD_REQUEST",
   unknown_batch: "NOT_FOUND",
   unknown_ticket: "NOT_FOUND",
   invalid_transition: "INVALID_TRANSITION",
   ticket_not_bumped: "INVALID_TRANSITION",
   nothing_to_cancel: "ALREADY_CANCELLED",
+  balance_outstanding: "OUTSTANDING_BALANCE",
+  payment_in_progress: "PAYMENT_IN_PROGRESS",
+  refund_due: "REFUND_DUE",
+  invalid_amount: "INVALID_AMOUNT",
+  below_zero: "INVALID_AMOUNT",
+  amount_exceeds_due: "AMOUNT_EXCEEDS_DUE",
+  refund_exceeds_payment: "REFUND_EXCEEDS_PAYMENT",
+  unknown_reason_code: "UNKNOWN_REASON",
+  approval_required: "APPROVAL_REQUIRED",
+  unknown_adjustment: "NOT_FOUND",
+  unknown_payment: "NOT_FOUND",
+  unknown_refund: "NOT_FOUND",
+  invalid_target: "NOT_FOUND",
+  payment_not_pending: "INVALID_TRANSITION",
+  refund_not_pending: "INVALID_TRANSITION",
+  payment_not_refundable: "INVALID_TRANSITION",
+  session_not_closed: "INVALID_TRANSITION",
+  admin_only: "FORBIDDEN",
 };
 
 export function fromDomainError(error: DomainError): WireError {

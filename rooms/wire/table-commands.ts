@@ -10,6 +10,13 @@ const optionIds = z.array(id).max(orderLimits.optionsPerLineMax).optional();
 const note = z.string().max(orderLimits.noteLengthMax).optional();
 const reason = z.string().max(orderLimits.reasonLengthMax);
 
+/** Won on the wire: an integer; the domain decides what range a command allows (INVALID_AMOUNT, LIMIT_EXCEEDED). */
+const won = z.number().int();
+export const moneyWire = { splitWaysMax: 50 } as const;
+const paymentMethod = z.enum(["cash", "card", "easy_pay", "points"]);
+const adjustmentKind = z.enum(["percent_discount", "fixed_discount", "coupon", "comp", "service_charge", "correction"]);
+const reasonCodeSchema = z.string().min(1).max(32);
+
 export const cancelReasonCode = z.enum(["customer_request", "wrong_order", "kitchen_error", "quality", "other"]);
 const itemIds = z.array(id).min(1).max(orderLimits.draftLinesMax);
 
@@ -34,6 +41,39 @@ export const tableCommandSchema = z.discriminatedUnion("type", [
   command("item.serve", { itemIds }),
   command("item.changeQuantity", { itemId: id, quantity, reason: reason.optional(), expectedVersion: version }),
   command("session.close", { reason: reason.optional(), expectedVersion: version }),
+  /** R-VAL-1: admin only, with a reason. */
+  command("session.reopen", { reason, sessionId: id.optional(), expectedVersion: version }),
+  /** R-PAY-1: the payment panel's figures (read only); `ways` = equal split, `itemIds` = split by items. */
+  command("payment.quote", { ways: z.number().int().min(1).max(moneyWire.splitWaysMax).optional(), itemIds: z.array(id).min(1).max(orderLimits.itemsPerSessionMax).optional() }),
+  command("payment.start", {
+    method: paymentMethod,
+    amount: won,
+    tendered: won.optional(),
+    installmentMonths: z.number().int().min(0).max(36).optional(),
+    label: z.string().max(orderLimits.noteLengthMax).optional(),
+    /** Demo/test card token for the VAN simulator (a real terminal reads the card itself). */
+    cardToken: z.string().max(64).optional(),
+    expectedVersion: version,
+  }),
+  command("refund.start", { paymentId: id, amount: won, reason, reasonCode: reasonCodeSchema }),
+  command("adjustment.apply", {
+    kind: adjustmentKind,
+    scope: z.enum(["session", "batch", "item"]),
+    targetId: id.optional(),
+    percent: z.number().int().optional(),
+    amount: won.optional(),
+    reasonCode: reasonCodeSchema,
+    note: reason.optional(),
+    /** A second person's PIN when the amount is above the store's approval threshold. */
+    approver: z.strictObject({ staffId: id, pin: z.string().min(1).max(16) }).optional(),
+    expectedVersion: version,
+  }),
+  command("adjustment.remove", { adjustmentId: id, reason, expectedVersion: version }),
+  /** The customer receipt as data (for a screen), and printed on the receipt printer. */
+  command("receipt.get", {}),
+  command("receipt.print", {}),
+  /** 현금영수증 for a cash payment: a phone number (소득공제) or a business number (지출증빙). */
+  command("cashReceipt.issue", { paymentId: id, purpose: z.enum(["income_deduction", "expense_proof"]), identity: z.string().regex(/^\d{10,13}$/, "10 to 13 digits") }),
 ]);
 
 export type TableCommand = z.infer<typeof tableCommandSchema>;

@@ -130,6 +130,8 @@ function buildStore(raw: RawConfig["stores"][number]): StoreConfig {
     menuItems,
     staff: raw.staff.map((s) => ({ id: s.id, name: s.name, role: s.role, pinHash: hashPin(s.pin) })),
     printers: raw.printers.map((p) => ({ ...p, stationIds: [...p.stationIds] })),
+    business: { ...raw.business },
+    money: { ...raw.money, adjustmentReasons: raw.money.adjustmentReasons.map((r) => ({ ...r })) },
   };
 }
 

@@ -3,6 +3,7 @@ import type { Menu, MenuItem, Station } from "../../domain/menu.ts";
 import { moneyLimits, orderLimits } from "../../domain/limits.ts";
 import { unitPriceRange } from "../../domain/pricing.ts";
 import { pinPattern } from "./pin.ts";
+import { businessSchema, moneySchema, type BusinessInfo, type StoreMoneyConfig } from "./money.ts";
 import { checkPrinters, printerSchema, printingSchema, type PrinterConfig, type PrintingConfig } from "./printers.ts";
 
 /** Every bound on a config file, named once (house style: a limit on everything). */
@@ -127,6 +128,8 @@ const storeSchema = z
     staff: z.array(staffSchema).min(1).max(configLimits.staffPerStoreMax),
     /** Kitchen printers; none = every station prints on the built-in emulator. */
     printers: z.array(printerSchema).max(configLimits.stationsPerStoreMax * 2).default(() => []),
+    business: businessSchema,
+    money: moneySchema,
   })
   .superRefine((store, ctx) => {
     requireUnique(ctx, "table id", idsOf(store.tables, "tables"));
@@ -139,6 +142,10 @@ const storeSchema = z
       fail(ctx, ["menu", i, "stationId"], `unknown station "${item.stationId}"; this store has ${stationIds.join(", ")}`);
     });
     checkPrinters(store.printers, stationIds, (path, message) => fail(ctx, path, message));
+    requireUnique(ctx, "adjustment reason code", store.money.adjustmentReasons.map((r, i) => ({ key: r.code, path: ["money", "adjustmentReasons", i, "code"] })));
+    if (store.money.receiptStationId !== undefined && !stationIds.includes(store.money.receiptStationId)) {
+      fail(ctx, ["money", "receiptStationId"], `unknown station "${store.money.receiptStationId}"; this store has ${stationIds.join(", ")}`);
+    }
     checkWorstBill(ctx, store.menu);
     // Without an admin nobody could fix the menu or close a day from the POS.
     if (!store.staff.some((s) => s.role === "admin")) fail(ctx, ["staff"], "needs at least one staff member with role admin");
@@ -237,6 +244,8 @@ export interface StoreConfig {
   readonly menuItems: readonly MenuItem[];
   readonly staff: readonly StaffConfig[];
   readonly printers: readonly PrinterConfig[];
+  readonly business: BusinessInfo;
+  readonly money: StoreMoneyConfig;
 }
 
 export interface KitchenConfig {
@@ -250,4 +259,4 @@ export interface AppConfig {
   readonly printing: PrintingConfig;
 }
 
-export type { PrinterConfig, PrintingConfig };
+export type { PrinterConfig, PrintingConfig, BusinessInfo, StoreMoneyConfig };

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { connect } from "node:net";
-import { decideCopy } from "../../domain/index.ts";
-import { renderSlip, sendJob, slipLimits, type SendResult } from "../../printers/index.ts";
+import { decideCopy, type CopyMark } from "../../domain/index.ts";
+import { renderReceipt, renderSlip, sendJob, slipLimits, type ReceiptData, type SendResult } from "../../printers/index.ts";
 import type { KitchenReader, PrintStore, SlipRow, SystemWrite } from "../../storage/index.ts";
 import type { PrintingConfig, StoreConfig } from "../config/index.ts";
 import { isoAt, type Clock } from "../clock.ts";
@@ -125,6 +125,32 @@ export class PrinterActor {
     this.#retryTimer.unref();
   }
 
+  /**
+   * The bytes of one attempt and the hash of its unmarked content (dedupe, PRINTING.md §5). A receipt
+   * (`receipt:<id>`) prints its frozen content; any marked copy of it prints with a COPY mark.
+   */
+  #render(slip: SlipRow, mark: CopyMark):
+    { ok: true; rendered: { bytes: Buffer }; payloadHash: string } | { ok: false; error: string } {
+    try {
+      if (slip.ticketId.startsWith("receipt:")) {
+        const data = this.deps.kitchen.receiptPayload(slip.ticketId.slice("receipt:".length)) as ReceiptData | undefined;
+        if (!data) return { ok: false, error: "receipt not found" };
+        const copyNo = mark.kind === "none" ? data.copy : Math.max(data.copy, mark.kind === "reprint" ? mark.n : 1);
+        const rendered = renderReceipt({ ...data, copy: copyNo, widthChars: this.printer.widthChars });
+        return { ok: true, rendered, payloadHash: createHash("sha256").update(renderReceipt({ ...data, widthChars: this.printer.widthChars }).bytes).digest("hex") };
+      }
+      const data = this.deps.kitchen.ticketWithItems(slip.ticketId);
+      if (!data) return { ok: false, error: "ticket not found" };
+      const reprintCount = mark.kind === "reprint" ? Math.min(slipLimits.reprintCountMax, mark.n) : 0;
+      const backupFrom = slip.backupFrom ? this.deps.printerName(slip.backupFrom) : undefined;
+      const content = slipFromTicket(this.deps.store, data.ticket, data.items, this.printer.widthChars);
+      const rendered = renderSlip({ ...content, reprintCount, mayBeDuplicate: mark.kind === "duplicate", ...(backupFrom ? { backupFrom } : {}) });
+      return { ok: true, rendered, payloadHash: createHash("sha256").update(renderSlip(content).bytes).digest("hex") };
+    } catch (error) {
+      return { ok: false, error: `cannot render: ${error instanceof Error ? error.message : String(error)}` };
+    }
+  }
+
   async #attempt(slip: SlipRow): Promise<void> {
     const now = () => isoAt(this.deps.clock);
     crashPoints.armed?.hit("after-outbox-before-print"); // test-only (CRASH_AT, DESIGN.md §7)
@@ -138,31 +164,18 @@ export class PrinterActor {
       this.deps.log.info(`printer ${this.printer.id}: slip ${slip.slipKey} not printed: its content already printed as ${copy.by}`);
       return;
     }
-    const data = this.deps.kitchen.ticketWithItems(slip.ticketId);
-    if (!data) {
-      await this.deps.submit([{ kind: "finishJob", jobId: "", slipKey: slip.slipKey, outcome: "not_sent", error: "ticket not found", slipState: "failed", needsMark: false, at: now() }]);
-      this.deps.onOutcome(this.printer, slip, "failed", "ticket not found");
-      return;
-    }
     const attempt = slip.attempts + 1;
     // R-KRP-3: an admin reprint says REPRINT n; a copy after an attempt that may have printed says MAY BE DUPLICATE.
     const { mark } = copy;
     const marked = mark.kind !== "none";
-    const reprintCount = mark.kind === "reprint" ? Math.min(slipLimits.reprintCountMax, mark.n) : 0;
-    const backupFrom = slip.backupFrom ? this.deps.printerName(slip.backupFrom) : undefined;
-    let rendered: ReturnType<typeof renderSlip>;
-    let payloadHash: string;
-    try {
-      const content = slipFromTicket(this.deps.store, data.ticket, data.items, this.printer.widthChars);
-      rendered = renderSlip({ ...content, reprintCount, mayBeDuplicate: mark.kind === "duplicate", ...(backupFrom ? { backupFrom } : {}) });
-      payloadHash = createHash("sha256").update(renderSlip(content).bytes).digest("hex");
-    } catch (error) {
+    const content = this.#render(slip, mark);
+    if (!content.ok) {
       // A slip that cannot be rendered would block the queue forever: fail it (admins are told) and go on.
-      const message = `cannot render: ${error instanceof Error ? error.message : String(error)}`;
-      await this.deps.submit([{ kind: "finishJob", jobId: "", slipKey: slip.slipKey, outcome: "not_sent", error: message, slipState: "failed", needsMark: false, at: now() }]);
-      this.deps.onOutcome(this.printer, slip, "failed", message);
+      await this.deps.submit([{ kind: "finishJob", jobId: "", slipKey: slip.slipKey, outcome: "not_sent", error: content.error, slipState: "failed", needsMark: false, at: now() }]);
+      this.deps.onOutcome(this.printer, slip, "failed", content.error);
       return;
     }
+    const { rendered, payloadHash } = content;
     const jobId = this.deps.newId();
     // Durable before the first byte: a crash from here on leaves a "sending" row, settled as unknown at start-up.
     await this.deps.submit([{ kind: "startJob", job: { jobId, slipKey: slip.slipKey, storeId: slip.storeId, printerId: this.printer.id, attempt, marked, payloadHash, requestedBy: "printer-actor", at: now() } }]);

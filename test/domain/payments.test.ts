@@ -5,7 +5,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import {
-  amountsOf, defaultMoneyPolicy, initialSessionState, itemsShare, moneyLimits, splitEqually,
+  amountsOf, batchStatus, defaultMoneyPolicy, initialSessionState, itemsShare, moneyLimits, splitEqually,
   type SessionAmounts, type SessionState,
 } from "../../domain/index.ts";
 import { admin, at, beerLine, cancelItem, closeSession, confirmDraft, history, openSession, staff, stewLine } from "./fixtures.ts";
@@ -510,6 +510,24 @@ test("payment status: pending → approved | partially_approved | void (declined
   assert.is(status(run(approvedOne, refund("r1", "p1", 20000), refundDone("r1"))), "refunded");
   assert.is(status(run(pending, approve("p1", 19999), refund("r1", "p1", 19999), refundDone("r1"))), "refunded");
   assert.is(status(run(ordered().state, cash("p1", 10000), refund("r1", "p1", 10000))), "refunded");
+});
+
+
+// ---------------------------------------------------------------- batch states (SPEC: confirmed, in kitchen, ready, void)
+
+test("a batch is confirmed, then in_kitchen once an item starts, ready when every live item is cooked or served, void when all are cancelled", () => {
+  const { state } = ordered();
+  assert.is(batchStatus(state, "b1"), "confirmed");
+  const cooking = run(state, { type: "AdvanceItems", itemIds: ["b1-1"], to: "cooking", actor: staff, at });
+  assert.is(batchStatus(cooking, "b1"), "in_kitchen");
+  const oneCooked = run(cooking, { type: "AdvanceItems", itemIds: ["b1-1"], to: "cooked", actor: staff, at });
+  assert.is(batchStatus(oneCooked, "b1"), "in_kitchen");
+  const ready = run(oneCooked, { type: "AdvanceItems", itemIds: ["b1-2"], to: "cooked", actor: staff, at });
+  assert.is(batchStatus(ready, "b1"), "ready");
+  assert.is(batchStatus(run(ready, { type: "AdvanceItems", itemIds: ["b1-1", "b1-2"], to: "served", actor: staff, at }), "b1"), "ready");
+  // A cancelled line does not hold the batch back; all cancelled = void.
+  assert.is(batchStatus(run(oneCooked, cancelItem("b1-2")), "b1"), "ready");
+  assert.is(batchStatus(run(state, cancelItem("b1-1"), cancelItem("b1-2")), "b1"), "void");
 });
 
 test.run();

@@ -19,7 +19,7 @@ const t = suite("store isolation: the room's own store and role decide who joins
 const home = "demo";
 const foreign = "gangnam";
 const secondStore = { ...demoRawConfig.stores[0]!, id: foreign, name: "강남점" };
-const logins: Record<Exclude<Role, "customer">, [string, string]> = { staff: ["s1", "1111"], kitchen: ["k1", "5555"], admin: ["a1", "9999"] };
+const logins: Record<Exclude<Role, "customer" | "system">, [string, string]> = { staff: ["s1", "1111"], kitchen: ["k1", "5555"], admin: ["a1", "9999"] };
 type RoomKind = "table" | "kitchen" | "admin";
 const rolesOf: Record<RoomKind, readonly Role[]> = { table: ["staff", "admin"], kitchen: ["kitchen", "staff", "admin"], admin: ["admin"] };
 const optionsFor = (kind: RoomKind, storeId: string): Record<string, string> =>
