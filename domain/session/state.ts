@@ -192,6 +192,24 @@ export function isTerminal(status: SessionStatus): boolean {
   return status === "closed" || status === "timed_out" || status === "cancelled";
 }
 
+/** SPEC batch states, derived from its items: every item cancelled → void; every live one cooked or served → ready. */
+export type BatchStatus = "confirmed" | "in_kitchen" | "ready" | "void";
+
+export function batchStatus(state: SessionState, batchId: string): BatchStatus {
+  let live = 0;
+  let started = 0;
+  let done = 0;
+  for (const item of state.items.values()) {
+    if (item.batchId !== batchId || item.state === "cancelled") continue;
+    live += 1;
+    if (item.state !== "waiting") started += 1;
+    if (item.state === "cooked" || item.state === "served") done += 1;
+  }
+  if (live === 0) return "void";
+  if (done === live) return "ready";
+  return started > 0 ? "in_kitchen" : "confirmed";
+}
+
 export function liveItems(state: SessionState): OrderItem[] {
   return [...state.items.values()].filter((i) => i.state !== "cancelled");
 }
