@@ -3,7 +3,7 @@ import type { Principal, Role } from "./context.ts";
 /** What a room or an HTTP resource belongs to, read from the resource itself, never from the caller. */
 export interface ResourceScope {
   readonly storeId: string;
-  /** Set for table rooms; a customer (QR) principal will be bound to one table. */
+  /** Set for table rooms; a customer (QR) principal is bound to one table. */
   readonly tableId?: string;
 }
 
@@ -17,5 +17,9 @@ export type AccessDenied = { readonly status: 403; readonly code: "FORBIDDEN"; r
 export function authorize(principal: Principal, roles: readonly Role[], resource: ResourceScope): AccessDenied | undefined {
   if (!roles.includes(principal.role)) return { status: 403, code: "FORBIDDEN", message: `role ${principal.role} may not use this` };
   if (principal.storeId !== resource.storeId) return { status: 403, code: "FORBIDDEN", message: "this belongs to another store" };
+  // A customer reaches only the table its QR token was made for, and nothing that is not a table.
+  if (principal.role === "customer" && (resource.tableId === undefined || principal.tableId !== resource.tableId)) {
+    return { status: 403, code: "FORBIDDEN", message: "this belongs to another table" };
+  }
   return undefined;
 }

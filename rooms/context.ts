@@ -9,6 +9,7 @@ import type { KitchenBoard } from "./kitchen/board.ts";
 import type { Logger } from "../server/logger.ts";
 import type { Clock } from "../server/clock.ts";
 import type { CommandObserver } from "../server/metrics.ts";
+import type { StaffCallDesk } from "./staff-calls.ts";
 
 /** `system`: the server acting on its own (payment reconciliation); no token ever carries it. */
 export type Role = "staff" | "admin" | "kitchen" | "customer" | "system";
@@ -19,6 +20,9 @@ export interface Principal {
   readonly storeId: string;
   readonly role: Role;
   readonly name: string;
+  /** A customer (QR) token is bound to one table and the session that was live when it was made. */
+  readonly tableId?: string | undefined;
+  readonly sessionId?: string | undefined;
 }
 
 export type VerifyResult = { ok: true; principal: Principal } | { ok: false; code: "UNAUTHORIZED"; message: string };
@@ -42,6 +46,8 @@ export interface StoreView {
   readonly reasonLabels: ReadonlyMap<string, string>;
   /** Station whose printer prints receipts. */
   readonly receiptStationId: string;
+  /** R-TLL-2: staff may change or cancel QR/app items (an admin always may). */
+  readonly staffMayEditRemoteOrders: boolean;
 }
 
 /** Everything rooms use, handed in by the server so rooms never reach for globals. */
@@ -62,6 +68,7 @@ export interface RoomContext {
   /** Command counts and latency (server/metrics.ts); absent where nothing observes. */
   readonly metrics?: CommandObserver;
   readonly payments: PaymentDesk;
+  readonly staffCalls: StaffCallDesk;
   readonly documents: DocumentReader;
   readonly paymentRecords: PaymentReader;
   newId(): string;

@@ -20,7 +20,8 @@ export async function authenticateJoin(ctx: RoomContext, token: unknown, options
   const storeId = (options as { storeId?: unknown } | undefined)?.storeId;
   if (typeof storeId !== "string") throw joinError(400, "BAD_REQUEST", "join options need storeId");
   if (!ctx.stores.has(storeId)) throw joinError(404, "NOT_FOUND", `unknown store ${storeId}`);
-  deny(authorize(principal, roles, { storeId }));
+  const tableId = (options as { tableId?: unknown }).tableId;
+  deny(authorize(principal, roles, typeof tableId === "string" ? { storeId, tableId } : { storeId }));
   return principal;
 }
 

@@ -29,7 +29,8 @@ export const ItemState = schema(
     quantity: t.uint8().default(1),
     unitPriceWon: t.int64().default(0),
     optionNames: t.array("string"),
-    note: t.string().default(""),
+    /** Staff notes: only in staff views (a customer's StateView never carries them). */
+    note: t.string().default("").view(),
     lineTotalWon: t.int64().default(0),
     source: t.string().default("pos"),
     state: t.string().default("waiting"),
@@ -106,6 +107,33 @@ export const AdjustmentState = schema(
 );
 export type AdjustmentState = SchemaType<typeof AdjustmentState>;
 
+/** A line of one phone's cart (QR): priced like a draft line, never in the database until confirmed. */
+export const CartLineState = schema(
+  {
+    lineId: t.string(),
+    menuId: t.string(),
+    name: t.string(),
+    quantity: t.uint8().default(1),
+    optionIds: t.array("string"),
+    optionNames: t.array("string"),
+    note: t.string().default(""),
+    lineTotalWon: t.int64().default(0),
+  },
+  "CartLine",
+);
+export type CartLineState = SchemaType<typeof CartLineState>;
+
+/** One phone's cart; each customer's view holds its own only. */
+export const CartState = schema(
+  {
+    cartId: t.string(),
+    lines: t.map(CartLineState),
+    totalWon: t.int64().default(0),
+  },
+  "Cart",
+);
+export type CartState = SchemaType<typeof CartState>;
+
 export const TableState = schema(
   {
     storeId: t.string(),
@@ -127,11 +155,14 @@ export const TableState = schema(
     pendingWon: t.int64().default(0),
     outstandingWon: t.int64().default(0),
     batches: t.map(BatchState),
-    payments: t.map(PaymentState),
-    adjustments: t.map(AdjustmentState),
+    /** Staff views only (payment details never reach a customer). */
+    payments: t.map(PaymentState).view(),
+    adjustments: t.map(AdjustmentState).view(),
+    /** QR carts by customer id: a customer's view holds its own cart, staff views hold all. */
+    carts: t.map(CartState).view(),
     items: t.map(ItemState),
-    /** R-UI-1: the terminal shows "not saved yet" while this is non-empty. */
-    draft: t.map(DraftLineState),
+    /** R-UI-1: the terminal shows "not saved yet" while this is non-empty. Staff views only. */
+    draft: t.map(DraftLineState).view(),
     draftVersion: t.uint32().default(0),
     draftTotalWon: t.int64().default(0),
     stock: t.map(StockState),

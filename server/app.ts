@@ -14,6 +14,7 @@ import { createCardProvider, createCashProvider } from "../payments/index.ts";
 import { startVanSimulator, type VanSimulator } from "../payments/simulator/index.ts";
 import { approverVerifier } from "./approver.ts";
 import { PaymentReconciler } from "./payment-reconciler.ts";
+import { StaffCallDesk } from "../rooms/staff-calls.ts";
 import { roomLimits } from "../rooms/limits.ts";
 import { TableRoom } from "../rooms/table/table-room.ts";
 import { SessionRegistry } from "../rooms/table/session-registry.ts";
@@ -194,6 +195,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     payments,
     documents: createDocumentReader(storage),
     paymentRecords: createPaymentReader(storage),
+    staffCalls: new StaffCallDesk(),
     metrics,
   };
   const reconciler = new PaymentReconciler(ctx, ctx.paymentRecords, options.clock, options.log, {

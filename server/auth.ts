@@ -17,10 +17,12 @@ export class TokenService {
     this.#key = secret;
   }
 
-  async issue(principal: Principal, nowMs: number): Promise<{ token: string; expiresAt: string }> {
+  /** `ttlSeconds` overrides the service's default (customer tokens are short-lived). */
+  async issue(principal: Principal, nowMs: number, ttlSeconds = this.ttlSeconds): Promise<{ token: string; expiresAt: string }> {
     const iat = Math.floor(nowMs / 1000);
-    const exp = iat + this.ttlSeconds;
-    const token = await new SignJWT({ store: principal.storeId, role: principal.role, name: principal.name })
+    const exp = iat + ttlSeconds;
+    const bound = principal.role === "customer" ? { table: principal.tableId, session: principal.sessionId } : {};
+    const token = await new SignJWT({ store: principal.storeId, role: principal.role, name: principal.name, ...bound })
       .setProtectedHeader({ alg: "HS256" })
       .setSubject(principal.staffId)
       .setIssuer(issuer)
@@ -35,11 +37,14 @@ export class TokenService {
     try {
       // `exp` is required: a signed token without one would otherwise never expire.
       const { payload } = await jwtVerify(token, this.#key, { issuer, algorithms: ["HS256"], requiredClaims: ["exp", "sub"], currentDate: new Date(nowMs) });
-      const { sub, store, role, name } = payload;
+      const { sub, store, role, name, table, session } = payload;
       if (typeof sub !== "string" || typeof store !== "string" || typeof role !== "string" || !roles.has(role) || typeof name !== "string") {
         return { ok: false, code: "UNAUTHORIZED", message: "malformed token" };
       }
-      return { ok: true, principal: { staffId: sub, storeId: store, role: role as Role, name } };
+      // A customer token without its table and session would reach any table: refused.
+      if (role === "customer" && (typeof table !== "string" || typeof session !== "string")) return { ok: false, code: "UNAUTHORIZED", message: "malformed token" };
+      const bound = role === "customer" ? { tableId: table as string, sessionId: session as string } : {};
+      return { ok: true, principal: { staffId: sub, storeId: store, role: role as Role, name, ...bound } };
     } catch (error) {
       const expired = error instanceof joseErrors.JWTExpired;
       return { ok: false, code: "UNAUTHORIZED", message: expired ? "token expired" : "invalid token" };

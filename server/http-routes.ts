@@ -13,6 +13,8 @@ import type { PrinterEmulator } from "../printers/index.ts";
 import type { Readiness } from "./readiness.ts";
 import { metricsRefusal, type Metrics } from "./metrics.ts";
 import { installReportRoutes } from "./reports/routes.ts";
+import { installQrRoutes, qrSettingsFrom } from "./qr/index.ts";
+import { installExternalOrderRoutes } from "./external-orders/routes.ts";
 
 export const httpLimits = {
   jsonBodyBytesMax: 16 * 1024,
@@ -126,6 +128,8 @@ export function installRoutes(app: Application, deps: RouteDeps): void {
     res.json({ ok: true, data });
   });
   installReportRoutes(app, deps);
+  installQrRoutes(app, deps, qrSettingsFrom(process.env)); // QR access: QR_OPENS_SESSION, CUSTOMER_TOKEN_TTL_SECONDS, PUBLIC_URL
+  installExternalOrderRoutes(app, deps);
 
   // Prometheus text format. Guarded (metrics.ts): Bearer METRICS_TOKEN, or loopback only when none is set.
   const metrics = deps.metrics;

@@ -13,6 +13,7 @@ export function storeViews(config: AppConfig): Map<string, StoreView> {
       business: { name: s.name, businessNo: s.business.registrationNo, owner: s.business.owner, address: s.business.address, phone: s.business.phone },
       reasonLabels: new Map(s.money.adjustmentReasons.map((r) => [r.code, r.label])),
       receiptStationId: s.money.receiptStationId ?? s.stations[0]!.id,
+      staffMayEditRemoteOrders: s.orders.staffMayEditRemoteOrders,
     }]),
   );
 }

@@ -9,6 +9,7 @@ import * as scopedCommandIds from "./migrations/2026_12_03_0005_scoped_command_i
 import * as printSuperseded from "./migrations/2026_12_03_0006_print_superseded.ts";
 import * as payments from "./migrations/2026_12_03_0007_payments.ts";
 import * as dailyClose from "./migrations/2026_12_03_0008_daily_close.ts";
+import * as qrSecrets from "./migrations/2026_12_03_0009_qr_secrets.ts";
 
 export type Sqlite = Database.Database;
 
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   "2026_12_03_0006_print_superseded": printSuperseded,
   "2026_12_03_0007_payments": payments,
   "2026_12_03_0008_daily_close": dailyClose,
+  "2026_12_03_0009_qr_secrets": qrSecrets,
 };
 
 export interface Storage {

@@ -23,6 +23,11 @@ export interface ConfirmDraft extends CommandBase {
   readonly batchId: string;
   readonly source: OrderSource;
   readonly lines: readonly LineRequest[];
+  /**
+   * R-TLL-3: an order paid before it was sent (an app's PG, a prepaid QR cart). The batch and its
+   * approved payment land in one decision; the amount must equal the batch total as priced here.
+   */
+  readonly prepaid?: { readonly paymentId: string; readonly method: PaymentMethod; readonly amount: number; readonly provider: ProviderRecord } | undefined;
 }
 
 /** Reason codes a staff member may give to cancel an item the kitchen already started. */

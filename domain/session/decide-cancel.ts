@@ -6,11 +6,11 @@ import type { ConfirmedItem, SessionEvent } from "./events.ts";
 import type { ActorRef, OrderItem, SessionState } from "./state.ts";
 import { checkAmount, checkQuantity, totalOf } from "../pricing.ts";
 import { deltaTicketId, ticketEvents } from "./tickets.ts";
-import type { Step as Decision } from "./decide.ts";
+import type { DecideContext, Step as Decision } from "./decide.ts";
 
 /** R-KDS-1: one item cancelled → a partial or full cancel ticket for its station. */
-export function decideCancel(command: CancelItem, state: SessionState): Decision {
-  const refusal = checkCancellable(state, command.itemId, command.reason, command.actor, command.reasonCode);
+export function decideCancel(command: CancelItem, state: SessionState, context: Pick<DecideContext, "staffMayEditRemoteOrders"> = {}): Decision {
+  const refusal = checkCancellable(state, command.itemId, command.reason, command.actor, command.reasonCode, context);
   if (refusal) return { ok: false, error: refusal };
   const item = state.items.get(command.itemId)!;
   // Lines are never negative today, so this only guards histories from menus that allowed it.
@@ -27,13 +27,13 @@ export function decideCancel(command: CancelItem, state: SessionState): Decision
 }
 
 /** A whole batch cancelled: every live item, one cancel ticket per station. */
-export function decideCancelBatch(command: CancelBatch, state: SessionState): Decision {
+export function decideCancelBatch(command: CancelBatch, state: SessionState, context: Pick<DecideContext, "staffMayEditRemoteOrders"> = {}): Decision {
   const batch = state.batches.find((b) => b.batchId === command.batchId);
   if (!batch) return { ok: false, error: { code: "unknown_batch", batchId: command.batchId } };
   const live = [...state.items.values()].filter((i) => i.batchId === batch.batchId && i.state !== "cancelled");
   if (live.length === 0) return { ok: false, error: { code: "nothing_to_cancel", batchId: batch.batchId } };
   for (const item of live) {
-    const refusal = checkCancellable(state, item.itemId, command.reason, command.actor, command.reasonCode);
+    const refusal = checkCancellable(state, item.itemId, command.reason, command.actor, command.reasonCode, context);
     if (refusal) return { ok: false, error: refusal };
   }
   const sessionTotal = totalOf("session", [state.total, ...live.map((i) => -i.lineTotal)]);
@@ -47,8 +47,8 @@ export function decideCancelBatch(command: CancelBatch, state: SessionState): De
 }
 
 /** R-ITEM-1 / R-KDS-2: a quantity change is the old line cancelled plus one new line. */
-export function decideChangeQuantity(command: ChangeItemQuantity, state: SessionState): Decision {
-  const refusal = checkCancellable(state, command.itemId, command.reason, command.actor, undefined);
+export function decideChangeQuantity(command: ChangeItemQuantity, state: SessionState, context: Pick<DecideContext, "staffMayEditRemoteOrders"> = {}): Decision {
+  const refusal = checkCancellable(state, command.itemId, command.reason, command.actor, undefined, context);
   if (refusal) return { ok: false, error: refusal };
   const quantityError = checkQuantity(command.quantity);
   if (quantityError) return { ok: false, error: quantityError };
@@ -83,10 +83,13 @@ function cancelled(command: { at: string; actor: ActorRef; reason: string }, ite
 }
 
 /** Started items may be cancelled by an admin, or by staff who give a reason code (audited either way). */
-function checkCancellable(state: SessionState, itemId: string, reason: string, actor: ActorRef, reasonCode: CancelReasonCode | undefined): DomainError | undefined {
+function checkCancellable(
+  state: SessionState, itemId: string, reason: string, actor: ActorRef, reasonCode: CancelReasonCode | undefined, context: Pick<DecideContext, "staffMayEditRemoteOrders">,
+): DomainError | undefined {
   const item = state.items.get(itemId);
   if (!item) return { code: "unknown_item", itemId };
   if (item.state === "cancelled") return { code: "item_already_cancelled", itemId };
+  if (item.source !== "pos" && actor.role !== "admin" && !context.staffMayEditRemoteOrders) return { code: "remote_order_locked", itemId, source: item.source };
   if (reason.trim() === "") return { code: "reason_required" };
   if (reason.length > orderLimits.reasonLengthMax) return { code: "note_too_long", max: orderLimits.reasonLengthMax };
   if (item.state !== "waiting" && actor.role !== "admin" && reasonCode === undefined) return { code: "cancel_needs_admin", itemId, state: item.state };

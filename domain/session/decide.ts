@@ -2,7 +2,7 @@ import { assertNever } from "../assert.ts";
 import type { Menu } from "../menu.ts";
 import { orderLimits } from "../limits.ts";
 import { priceLine, totalOf } from "../pricing.ts";
-import { won } from "../money.ts";
+import { won, zeroWon } from "../money.ts";
 import type { CloseSession, ConfirmDraft, OpenSession, SessionCommand } from "./commands.ts";
 import type { DomainError } from "./errors.ts";
 import type { SessionState } from "./state.ts";
@@ -45,6 +45,8 @@ export interface DecideContext {
   readonly menu: Menu;
   readonly stock?: ReadonlyMap<string, StockLevel>;
   readonly money?: MoneyPolicy;
+  /** R-TLL-2: whether staff may cancel or change QR/app items (an admin always may). Default: no. */
+  readonly staffMayEditRemoteOrders?: boolean;
 }
 
 /**
@@ -66,7 +68,9 @@ export function decide(command: SessionCommand, state: SessionState, context: De
     events.push(removal);
     after = evolve(after, removal);
   }
-  if (isActive(after.status) && settled(after) && !settled(state)) {
+  // A money step or a correction closes the table when it settles it; a new order never does
+  // (a prepaid order arrives settled and the guests are still eating).
+  if (closesWhenSettled(command) && isActive(after.status) && settled(after) && !settled(state)) {
     const close = autoClose(after, command.actor, command.at);
     if (close) {
       events.push(close);
@@ -76,6 +80,23 @@ export function decide(command: SessionCommand, state: SessionState, context: De
   const violation = events.length > 0 ? moneyViolation(after) : undefined;
   if (violation) return reject(violation);
   return { ok: true, events, state: after };
+}
+
+function closesWhenSettled(command: SessionCommand): boolean {
+  switch (command.type) {
+    case "RequestPayment":
+    case "RecordPaymentResult":
+    case "RequestRefund":
+    case "RecordRefundResult":
+    case "ApplyAdjustment":
+    case "RemoveAdjustment":
+    case "CancelItem":
+    case "CancelBatch":
+    case "ChangeItemQuantity":
+      return true;
+    default:
+      return false;
+  }
 }
 
 /** Paid in full with nothing in flight: the moment R-PAY-5 closes the session. */
@@ -94,11 +115,11 @@ function decideStep(command: SessionCommand, state: SessionState, context: Decid
     case "ConfirmDraft":
       return decideConfirm(command, state, context);
     case "CancelItem":
-      return decideCancel(command, state);
+      return decideCancel(command, state, context);
     case "CancelBatch":
-      return decideCancelBatch(command, state);
+      return decideCancelBatch(command, state, context);
     case "ChangeItemQuantity":
-      return decideChangeQuantity(command, state);
+      return decideChangeQuantity(command, state, context);
     case "CloseSession":
       return decideClose(command, state);
     case "AdvanceItems":
@@ -155,10 +176,19 @@ function decideConfirm(command: ConfirmDraft, state: SessionState, context: Deci
   const sessionTotal = totalOf("session", [state.total, batchTotal.total]);
   if (!sessionTotal.ok) return sessionTotal;
   const batchNo = state.batches.length + 1;
-  const { batchId, source } = command;
+  const { batchId, source, prepaid } = command;
+  if (prepaid && prepaid.amount !== batchTotal.total) return reject({ code: "prepaid_mismatch", amount: prepaid.amount, total: batchTotal.total });
+  if (prepaid && state.payments.has(prepaid.paymentId)) return reject({ code: "id_already_used", id: prepaid.paymentId });
   const events: SessionEvent[] = [
     { type: "BatchConfirmed", v: 1, ...meta(command), batchId, batchNo, source, items, total: batchTotal.total },
   ];
+  if (prepaid && batchTotal.total > 0) {
+    const { paymentId, method, provider } = prepaid;
+    events.push(
+      { type: "PaymentRequested", v: 1, ...meta(command), paymentId, method, amount: batchTotal.total, installmentMonths: 0, label: `prepaid ${source} #${batchNo}`, forBatchId: batchId },
+      { type: "PaymentApproved", v: 1, ...meta(command), paymentId, amount: batchTotal.total, partial: false, tendered: zeroWon, change: zeroWon, provider },
+    );
+  }
   for (const stationId of new Set(items.map((i) => i.stationId))) {
     const itemIds = items.filter((i) => i.stationId === stationId).map((i) => i.itemId);
     events.push(...ticketEvents(command, `${batchId}-${stationId}`, batchId, batchNo, stationId, "new", itemIds));

@@ -50,6 +50,10 @@ export type DomainError =
   | { code: "refund_exceeds_payment"; amount: number; refundable: number }
   | { code: "payment_not_refundable"; paymentId: string; status: string }
   | { code: "admin_only"; action: string }
-  | { code: "session_not_closed"; status: string };
+  | { code: "session_not_closed"; status: string }
+  /** R-TLL-2: QR/app items are the guest's; staff may not change them unless the store allows it. */
+  | { code: "remote_order_locked"; itemId: string; source: string }
+  /** A prepaid order whose paid amount is not what its items cost here (client prices are ignored). */
+  | { code: "prepaid_mismatch"; amount: number; total: number };
 
 export type DomainErrorCode = DomainError["code"];

@@ -145,6 +145,8 @@ export interface PaymentRequested extends EventBase {
   readonly amount: Won;
   readonly installmentMonths: number;
   readonly label: string;
+  /** Set for a prepaid order's payment: the batch it paid for (its cancel refunds through it). */
+  readonly forBatchId?: string;
 }
 
 export interface PaymentApproved extends EventBase {

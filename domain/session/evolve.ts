@@ -112,7 +112,7 @@ function apply(state: SessionState, event: SessionEvent): SessionState {
       payments.set(event.paymentId, {
         paymentId: event.paymentId, method: event.method, requested: event.amount, approved: zeroWon, tendered: zeroWon, change: zeroWon,
         installmentMonths: event.installmentMonths, label: event.label, status: "pending", refunded: zeroWon, refundPending: zeroWon,
-        provider: null, requestedAt: event.at, requestedBy: event.actor.id, voidReason: null,
+        provider: null, requestedAt: event.at, requestedBy: event.actor.id, voidReason: null, forBatchId: event.forBatchId ?? null,
       });
       return { ...s, payments };
     }

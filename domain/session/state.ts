@@ -73,6 +73,8 @@ export type PaymentStatus = "pending" | "approved" | "partially_approved" | "ref
 /** The provider's keys for an approval, stored raw beside our ids (R-PAY-3). */
 export interface ProviderRecord {
   readonly provider: string;
+  /** The order id the provider knows this approval by, when it is not our payment id (an app's prepaid order). */
+  readonly orderId?: string | undefined;
   readonly approvalNo: string;
   readonly transactionId: string;
   readonly approvedAt: string;
@@ -104,6 +106,8 @@ export interface Payment {
   readonly requestedBy: string;
   /** Why a payment ended void (declined, net-cancelled, never reached the provider). */
   readonly voidReason: string | null;
+  /** A prepaid order's payment: the batch it paid for. */
+  readonly forBatchId: string | null;
 }
 
 export type RefundStatus = "pending" | "completed" | "failed";

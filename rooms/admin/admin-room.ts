@@ -55,6 +55,10 @@ export class AdminRoom extends Room<{ state: AdminState; client: Client<{ auth: 
       // R-KRP-2: every admin hears of a failed slip at once, with what to do about it.
       this.broadcast("notice", notice);
     }));
+    // A guest's staff call (QR) reaches the console too.
+    this.#unsubscribe.push(this.ctx.staffCalls.on((call) => {
+      if (call.storeId === storeId) this.broadcast("staffCall", call);
+    }));
     this.#unsubscribe.push(this.ctx.board.onPayment((notice) => {
       if (notice.storeId !== storeId) return;
       this.state.payments.unshift(new PaymentEventView({ tableId: notice.tableId, sessionId: notice.sessionId, kind: notice.kind, paymentId: notice.paymentId ?? "", amountWon: notice.amountWon, at: notice.at }));

@@ -75,6 +75,11 @@ export class PaymentFlow {
 
   /** R-REF-1: a refund through the payment's own provider (a partial cancel when less than what is left). */
   async refund(input: RefundInput, meta: CommandMeta): Promise<Outcome> {
+    // A payment approved elsewhere (an app's own PG) can only be refunded there: say so, record nothing.
+    const paid = this.session.state.payments.get(input.paymentId);
+    if (paid?.provider && paid.method !== "cash" && paid.provider.provider !== this.ctx.payments.providerFor(this.session.store.id, paid.method).name) {
+      return { ok: false, error: wireError("PROVIDER_UNAVAILABLE", `this payment was approved by ${paid.provider.provider}; refund it there`, { paymentId: paid.paymentId, provider: paid.provider.provider }) };
+    }
     const refundId = this.ctx.newId();
     const requested = await this.session.submit(meta, () => ({
       command: { type: "RequestRefund", refundId, paymentId: input.paymentId, amount: input.amount, reason: input.reason, reasonCode: input.reasonCode },
@@ -86,7 +91,7 @@ export class PaymentFlow {
     const provider = this.ctx.payments.providerFor(this.session.store.id, payment.method);
     this.ctx.payments.inFlight.add(refundId);
     try {
-      const cancel = { orderId: payment.paymentId, cancelId: refundId, transactionId: payment.provider.transactionId, approvalNo: payment.provider.approvalNo, amount: input.amount, reason: input.reason };
+      const cancel = { orderId: payment.provider.orderId ?? payment.paymentId, cancelId: refundId, transactionId: payment.provider.transactionId, approvalNo: payment.provider.approvalNo, amount: input.amount, reason: input.reason };
       const result = await settleCancel(provider, cancel);
       if (!result) return { ok: false, error: wireError("PROVIDER_UNAVAILABLE", "no answer from the card company; the refund is pending and will be settled by reconciliation", { refundId, status: "pending" }) };
       const recorded = await this.recordRefund(refundId, result, followUp(meta));

@@ -1,14 +1,17 @@
 import { CloseCode, Room, type Client, type AuthContext } from "@colyseus/core";
+import { StateView } from "@colyseus/schema";
 import type { Principal, RoomContext, StoreView } from "../context.ts";
 import { CommandPipeline, wireCommands, type CommandMeta, type Outcome } from "../command-pipeline.ts";
 import { authenticateJoin, guardJoins, joinError, tableOf } from "../join-auth.ts";
 import { roomLimits } from "../limits.ts";
 import { TableState } from "../table-state.ts";
 import { wireError } from "../wire/codes.ts";
-import { tableCommandSchema, tableCommandTypes, type TableCommand } from "../wire/table-commands.ts";
+import { customerCommandTypes, tableCommandSchema, tableCommandTypes, type TableCommand } from "../wire/table-commands.ts";
+import { Carts } from "./carts.ts";
+import { customerLimits, SlidingLimit } from "./customer-limits.ts";
 import { Draft } from "./draft.ts";
 import type { TableSession } from "./table-session.ts";
-import { assertNever, fold, initialSessionState, isActive, isTerminal, type ActorRef, type SessionState } from "../../domain/index.ts";
+import { amountsOf, assertNever, fold, initialSessionState, isActive, isTerminal, type ActorRef, type SessionState } from "../../domain/index.ts";
 import { PaymentFlow } from "./payment-flow.ts";
 import { quoteView, refreshPaymentReply } from "./payment-view.ts";
 import { ReceiptDesk } from "./receipt-desk.ts";
@@ -19,8 +22,12 @@ interface JoinOptions {
   tableId: string;
 }
 
-/** Who may send what in a table room; customers arrive with the QR issue. */
-const tableRoles = ["staff", "admin"] as const;
+/** Who may join a table room: staff terminals, and the table's own QR phones (customers). */
+const tableRoles = ["staff", "admin", "customer"] as const;
+const staffRoles = ["staff", "admin"] as const;
+const customerRoles = ["customer"] as const;
+/** Close code a phone gets when its table's session ends (its customer token is dead from then on). */
+const closedForCustomers = 4401;
 
 /**
  * One room per table: the actor that owns the table's session. Commands run one at a time
@@ -40,6 +47,10 @@ export class TableRoom extends Room<{ state: TableState; metadata: JoinOptions; 
   #pipeline!: CommandPipeline<TableCommand>;
   #store!: StoreView;
   #payments!: PaymentFlow;
+  #carts!: Carts;
+  readonly #confirmsPerToken = new SlidingLimit(customerLimits.confirmsPerTokenPerMinute, 60_000);
+  readonly #confirmsPerTable = new SlidingLimit(customerLimits.confirmsPerTablePerMinute, 60_000);
+  readonly #callsPerToken = new SlidingLimit(customerLimits.staffCallsPerTokenPerMinute, 60_000);
   #receipts!: ReceiptDesk;
 
   /** Binds the room class to the server's context; Colyseus instantiates the returned class. */
@@ -63,7 +74,8 @@ export class TableRoom extends Room<{ state: TableState; metadata: JoinOptions; 
     this.state.tableId = tableId;
     this.state.tableName = store.tables.get(tableId)!.name;
     if (!this.ctx.sessions.attachRoom(store.id, tableId, this.roomId)) throw joinError(409, "TABLE_FULL", "this table already has a room");
-    guardJoins(this, this.ctx, tableRoles, () => ({ storeId: store.id, tableId }), () => {
+    guardJoins(this, this.ctx, tableRoles, () => ({ storeId: store.id, tableId }), (principal) => {
+      if (principal.role === "customer" && !this.#customerLive(principal)) throw joinError(401, "UNAUTHORIZED", "this table's session has ended; scan the QR code again");
       if (connectedAndJoining(this) > roomLimits.tableClientsMax) {
         throw joinError(409, "TABLE_FULL", `this table already has ${roomLimits.tableClientsMax} terminals`);
       }
@@ -76,7 +88,13 @@ export class TableRoom extends Room<{ state: TableState; metadata: JoinOptions; 
     // Every change of the session, whichever room caused it (a KDS marking "cooking"), reaches the terminals.
     this.#unsubscribe.push(this.#session.onChange((session) => {
       syncSession(this.state, session);
+      // A customer token dies with its session: its phones leave, and the carts go with it.
+      if (isTerminal(session.status)) this.#endCustomers();
       this.broadcastPatch();
+    }));
+    this.#unsubscribe.push(this.ctx.staffCalls.on((call) => {
+      if (call.storeId !== store.id || call.tableId !== tableId) return;
+      for (const client of this.clients) if (client.auth?.role !== "customer") client.send("staffCall", call);
     }));
     this.#unsubscribe.push(this.ctx.stock.onChange((storeId) => {
       if (storeId !== store.id) return;
@@ -93,12 +111,13 @@ export class TableRoom extends Room<{ state: TableState; metadata: JoinOptions; 
     }));
     this.#payments = new PaymentFlow(this.ctx, this.#session);
     this.#receipts = new ReceiptDesk(this.ctx, this.#store, this.#session);
+    this.#carts = new Carts(this.state, () => this.#store.menu, () => this.ctx.newId());
     this.#draft = new Draft(this.state, () => this.#store.menu, () => this.ctx.newId());
     this.#pipeline = new CommandPipeline<TableCommand>({
       schema: tableCommandSchema,
       knownTypes: tableCommandTypes,
       scope: () => `table:${store.id}:${tableId}`,
-      rolesFor: () => tableRoles,
+      rolesFor: (type) => (customerCommandTypes.has(type) ? customerRoles : staffRoles),
       lookupPersisted: (_type, key) => this.ctx.reader.processedCommand(key),
       onBug: (error) => this.onUncaughtException(error, "command"),
       // Card payments and refunds wait on the provider beside the queue (R-CON-4).
@@ -110,10 +129,71 @@ export class TableRoom extends Room<{ state: TableState; metadata: JoinOptions; 
   }
 
   async #execute(command: TableCommand, meta: CommandMeta): Promise<Outcome> {
+    if (meta.principal.role === "customer" && !this.#customerLive(meta.principal)) {
+      return { ok: false, error: wireError("SESSION_CLOSED", "this table's session has ended; scan the QR code again") };
+    }
     const outcome = await this.#dispatch(command, meta);
-    // Draft edits live in room state only; session changes were already patched by onChange.
-    if (outcome.ok && command.type.startsWith("draft.")) this.broadcastPatch();
+    // Draft and cart edits live in room state only; session changes were already patched by onChange.
+    if (outcome.ok && (command.type.startsWith("draft.") || command.type.startsWith("cart."))) this.broadcastPatch();
     return outcome;
+  }
+
+  /**
+   * R-TLL-3: cancelling a prepaid QR/app item gives the money back through the payment that paid
+   * for its batch, as its own refund (audited; a card refund goes to the provider). The cancel's
+   * reply carries the refund's outcome; if the refund cannot be made the balance shows as due.
+   */
+  async #refundPrepaid(cancelled: Promise<Outcome>, reason: string, meta: CommandMeta): Promise<Outcome> {
+    const outcome = await cancelled;
+    if (!outcome.ok) return outcome;
+    const state = this.#session.state;
+    const due = -amountsOf(state).outstanding;
+    if (due <= 0) return outcome;
+    const prepaid = [...state.payments.values()].filter((p) => p.forBatchId !== null && p.approved - p.refunded - p.refundPending > 0);
+    const payment = prepaid.at(-1);
+    if (!payment) return outcome;
+    const amount = Math.min(due, payment.approved - payment.refunded - payment.refundPending);
+    const codes = this.#store.money.adjustmentReasonCodes;
+    const reasonCode = codes.includes("other") ? "other" : codes[0]!;
+    const refund = await this.#payments.refund({ paymentId: payment.paymentId, amount, reason: reason || "prepaid item cancelled", reasonCode }, { ...meta, cmdId: `${meta.cmdId}#refund` });
+    return { ok: true, data: { ...(outcome.data as object), refund: refund.ok ? refund.data : { error: refund.error } } };
+  }
+
+  /** A customer token is good only while the session it was made for is the table's live one. */
+  #customerLive(principal: Principal): boolean {
+    const state = this.#session.state;
+    return isActive(state.status) && state.sessionId === principal.sessionId && principal.tableId === this.state.tableId;
+  }
+
+  #endCustomers(): void {
+    this.#carts.clearAll();
+    for (const client of [...this.clients]) if (client.auth?.role === "customer") client.leave(closedForCustomers);
+  }
+
+  /** A phone's cart becomes a `qr` batch through the same decider, 86 and money rules as the POS. */
+  async #confirmCart(meta: CommandMeta): Promise<Outcome> {
+    const customerId = meta.principal.staffId;
+    const lines = this.#carts.requests(customerId);
+    if (lines.length === 0) return { ok: false, error: wireError("EMPTY_DRAFT", "the cart is empty") };
+    const nowMs = this.ctx.clock.nowMs();
+    for (const [limit, key] of [[this.#confirmsPerToken, customerId], [this.#confirmsPerTable, this.state.tableId]] as const) {
+      const turn = limit.take(key, nowMs);
+      if (!turn.ok) return { ok: false, transient: true, error: wireError("RATE_LIMITED", "too many orders from this table right now; wait a moment", { retryAfterMs: turn.retryAfterMs }) };
+    }
+    const outcome = await this.#session.confirm(lines, meta, undefined, "qr");
+    if (outcome.ok) {
+      this.#carts.clear(customerId);
+      this.broadcastPatch();
+    }
+    return outcome;
+  }
+
+  #staffCall(meta: CommandMeta, note: string): Outcome {
+    const turn = this.#callsPerToken.take(meta.principal.staffId, this.ctx.clock.nowMs());
+    if (!turn.ok) return { ok: false, transient: true, error: wireError("RATE_LIMITED", "the staff were called a moment ago", { retryAfterMs: turn.retryAfterMs }) };
+    const at = new Date(this.ctx.clock.nowMs()).toISOString();
+    this.ctx.staffCalls.emit({ storeId: this.#store.id, tableId: this.state.tableId, tableName: this.state.tableName, customerId: meta.principal.staffId, note, at });
+    return { ok: true, data: { calledAt: at } };
   }
 
   #dispatch(command: TableCommand, meta: CommandMeta): Promise<Outcome> | Outcome {
@@ -133,9 +213,9 @@ export class TableRoom extends Room<{ state: TableState; metadata: JoinOptions; 
       case "confirm":
         return this.#confirm(command, meta);
       case "item.cancel":
-        return session.cancelItem(command.itemId, command.reason, command.reasonCode, meta, command.expectedVersion);
+        return this.#refundPrepaid(session.cancelItem(command.itemId, command.reason, command.reasonCode, meta, command.expectedVersion), command.reason, meta);
       case "batch.cancel":
-        return session.cancelBatch(command.batchId, command.reason, command.reasonCode, meta, command.expectedVersion);
+        return this.#refundPrepaid(session.cancelBatch(command.batchId, command.reason, command.reasonCode, meta, command.expectedVersion), command.reason, meta);
       case "item.serve":
         return session.advance(command.itemIds, "served", meta);
       case "item.changeQuantity":
@@ -163,6 +243,16 @@ export class TableRoom extends Room<{ state: TableState; metadata: JoinOptions; 
         return this.#receipts.print(meta);
       case "cashReceipt.issue":
         return this.#receipts.issueCashReceipt(command, meta);
+      case "cart.add":
+        return this.#carts.add(meta.principal.staffId, command);
+      case "cart.remove":
+        return this.#carts.remove(meta.principal.staffId, command.lineId);
+      case "cart.clear":
+        return this.#carts.clear(meta.principal.staffId);
+      case "cart.confirm":
+        return this.#confirmCart(meta);
+      case "staff.call":
+        return this.#staffCall(meta, command.note ?? "");
       default:
         return assertNever(command);
     }
@@ -238,6 +328,19 @@ export class TableRoom extends Room<{ state: TableState; metadata: JoinOptions; 
   }
 
   override onJoin(client: Client<{ auth: Principal }>): void {
+    // One StateView per client, never shared (COLYSEUS.md "Verified (turn 2)"): staff see every
+    // staff-only collection and field; a phone sees the public state and its own cart only.
+    const view = new StateView();
+    if (client.auth?.role === "customer") {
+      view.add(this.#carts.of(client.auth.staffId));
+    } else {
+      view.subscribe(this.state.draft);
+      view.subscribe(this.state.payments);
+      view.subscribe(this.state.adjustments);
+      view.subscribe(this.state.carts);
+      view.subscribe(this.state.items);
+    }
+    client.view = view;
     this.ctx.log.info(`table ${this.state.tableId}: ${client.auth?.staffId} joined (${this.clients.length} terminals)`);
   }
 
@@ -249,7 +352,8 @@ export class TableRoom extends Room<{ state: TableState; metadata: JoinOptions; 
     await this.allowReconnection(client, roomLimits.reconnectSeconds).catch(() => undefined);
   }
 
-  override onLeave(_client: Client, code?: number): void {
+  override onLeave(client: Client, code?: number): void {
+    client.view?.dispose?.();
     // R-ORD-3: the last terminal leaving on purpose discards the unconfirmed draft; a terminal
     // that only lost its connection does not (the draft belongs to the table, not the socket).
     if (this.clients.length === 0 && code === CloseCode.CONSENTED) this.#draft.clear();

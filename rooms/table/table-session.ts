@@ -1,6 +1,6 @@
 import {
   amountsOf, assertNever, decide, fold, initialSessionState, isActive, stockTakes,
-  type ActorRef, type CancelReasonCode, type LineRequest, type SessionCommand, type SessionEvent, type SessionState,
+  type ActorRef, type CancelReasonCode, type ConfirmDraft, type OrderSource, type LineRequest, type SessionCommand, type SessionEvent, type SessionState,
 } from "../../domain/index.ts";
 import { WriteFailure, type AuditEntry, type CommitUnit, type StockWrite } from "../../storage/index.ts";
 import type { CommandMeta, Outcome } from "../command-pipeline.ts";
@@ -52,10 +52,10 @@ export class TableSession {
     });
   }
 
-  confirm(lines: readonly LineRequest[], meta: CommandMeta, expectedVersion?: number): Promise<Outcome> {
+  confirm(lines: readonly LineRequest[], meta: CommandMeta, expectedVersion?: number, source: OrderSource = "pos", prepaid?: ConfirmDraft["prepaid"]): Promise<Outcome> {
     const batchId = this.ctx.newId();
     return this.#run(meta, () => ({
-      command: { type: "ConfirmDraft", batchId, source: "pos", lines, expectedVersion },
+      command: { type: "ConfirmDraft", batchId, source, lines, expectedVersion, prepaid },
       reply: (s) => {
         const batch = s.batches.find((b) => b.batchId === batchId);
         const itemIds = [...s.items.values()].filter((i) => i.batchId === batchId).map((i) => i.itemId);
@@ -120,7 +120,7 @@ export class TableSession {
 
   async #apply(command: SessionCommand, base: SessionState, meta: CommandMeta, replyOf: (s: SessionState) => unknown): Promise<Outcome> {
     const stock = this.ctx.stock.levels(this.store.id);
-    const decision = decide(command, base, { menu: this.store.menu, stock, money: this.store.money });
+    const decision = decide(command, base, { menu: this.store.menu, stock, money: this.store.money, staffMayEditRemoteOrders: this.store.staffMayEditRemoteOrders });
     if (!decision.ok) return { ok: false, error: fromDomainError(decision.error) };
     const after = decision.state;
     const data = replyOf(after);

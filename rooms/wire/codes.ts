@@ -34,6 +34,8 @@ export type WireErrorCode =
   | "APPROVAL_REQUIRED"
   | "PAYMENT_DECLINED"
   | "PROVIDER_UNAVAILABLE"
+  | "PRICE_MISMATCH"
+  | "RATE_LIMITED"
   | "BUSY"
   | "INTERNAL";
 
@@ -86,6 +88,8 @@ const domainToWire: Record<DomainError["code"], WireErrorCode> = {
   payment_not_refundable: "INVALID_TRANSITION",
   session_not_closed: "INVALID_TRANSITION",
   admin_only: "FORBIDDEN",
+  remote_order_locked: "FORBIDDEN",
+  prepaid_mismatch: "PRICE_MISMATCH",
 };
 
 export function fromDomainError(error: DomainError): WireError {

@@ -73,6 +73,12 @@ export const tableCommandSchema = z.discriminatedUnion("type", [
   command("receipt.get", {}),
   command("receipt.print", {}),
   /** 현금영수증 for a cash payment: a phone number (소득공제) or a business number (지출증빙). */
+  /** Customer (QR phone) commands: its own cart, its confirm (a `qr` batch), a staff call. */
+  command("cart.add", { menuId: id, quantity, optionIds, note }),
+  command("cart.remove", { lineId: id }),
+  command("cart.clear", {}),
+  command("cart.confirm", {}),
+  command("staff.call", { note: z.string().max(60).optional() }),
   command("cashReceipt.issue", { paymentId: id, purpose: z.enum(["income_deduction", "expense_proof"]), identity: z.string().regex(/^\d{10,13}$/, "10 to 13 digits") }),
 ]);
 
@@ -80,3 +86,6 @@ export type TableCommand = z.infer<typeof tableCommandSchema>;
 export type TableCommandType = TableCommand["type"];
 export const tableCommandTypes: ReadonlySet<string> = new Set(tableCommandSchema.options.map((o) => o.shape.type.value));
 
+
+/** What a customer (QR phone) may send; everything else in a table room is staff's. */
+export const customerCommandTypes: ReadonlySet<string> = new Set(["cart.add", "cart.remove", "cart.clear", "cart.confirm", "staff.call"]);

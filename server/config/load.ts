@@ -4,6 +4,7 @@ import type { z } from "zod";
 import { buildMenu, type MenuItem, type Station } from "../../domain/menu.ts";
 import { won } from "../../domain/money.ts";
 import { demoRawConfig } from "./demo.ts";
+import { buildIntegration } from "./integrations.ts";
 import { hashPin } from "./pin.ts";
 import {
   configLimits,
@@ -101,7 +102,7 @@ function toConfigIssues(issue: z.core.$ZodIssue): ConfigIssue[] {
 }
 
 function buildAppConfig(raw: RawConfig): AppConfig {
-  return { stores: raw.stores.map(buildStore), kitchen: { ...raw.kitchen }, printing: { ...raw.printing } };
+  return { stores: raw.stores.map(buildStore), kitchen: { ...raw.kitchen }, printing: { ...raw.printing }, integrations: raw.integrations.map(buildIntegration) };
 }
 
 // Fields are copied one by one so nothing unvalidated, and no plain PIN, reaches the output.
@@ -131,6 +132,7 @@ function buildStore(raw: RawConfig["stores"][number]): StoreConfig {
     staff: raw.staff.map((s) => ({ id: s.id, name: s.name, role: s.role, pinHash: hashPin(s.pin) })),
     printers: raw.printers.map((p) => ({ ...p, stationIds: [...p.stationIds] })),
     business: { ...raw.business },
+    orders: { ...raw.orders },
     money: { ...raw.money, adjustmentReasons: raw.money.adjustmentReasons.map((r) => ({ ...r })) },
   };
 }

@@ -5,6 +5,7 @@ import { unitPriceRange } from "../../domain/pricing.ts";
 import { pinPattern } from "./pin.ts";
 import { businessSchema, moneySchema, type BusinessInfo, type StoreMoneyConfig } from "./money.ts";
 import { checkPrinters, printerSchema, printingSchema, type PrinterConfig, type PrintingConfig } from "./printers.ts";
+import { checkIntegrations, integrationsSchema, type IntegrationConfig } from "./integrations.ts";
 
 /** Every bound on a config file, named once (house style: a limit on everything). */
 export const configLimits = {
@@ -130,6 +131,8 @@ const storeSchema = z
     printers: z.array(printerSchema).max(configLimits.stationsPerStoreMax * 2).default(() => []),
     business: businessSchema,
     money: moneySchema,
+    /** R-TLL-2: QR/app orders are the guest's; staff may change or cancel them only when this is true (an admin always may). */
+    orders: z.strictObject({ staffMayEditRemoteOrders: z.boolean().default(false) }).prefault({}),
   })
   .superRefine((store, ctx) => {
     requireUnique(ctx, "table id", idsOf(store.tables, "tables"));
@@ -180,8 +183,13 @@ export const rawConfigSchema = z
       })
       .prefault({}), // prefault, not default: zod 4 would skip the inner defaults for `{}`
     printing: printingSchema,
+    /** Ordering apps that send orders over HTTP (integrations.ts). */
+    integrations: integrationsSchema,
   })
-  .superRefine((config, ctx) => requireUnique(ctx, "store id", idsOf(config.stores, "stores")));
+  .superRefine((config, ctx) => {
+    requireUnique(ctx, "store id", idsOf(config.stores, "stores"));
+    checkIntegrations(config.stores, config.integrations, (path, message) => fail(ctx, path, message));
+  });
 
 /** What a config file may contain (before defaults). */
 export type RawConfigInput = z.input<typeof rawConfigSchema>;
@@ -246,6 +254,7 @@ export interface StoreConfig {
   readonly printers: readonly PrinterConfig[];
   readonly business: BusinessInfo;
   readonly money: StoreMoneyConfig;
+  readonly orders: { readonly staffMayEditRemoteOrders: boolean };
 }
 
 export interface KitchenConfig {
@@ -257,6 +266,7 @@ export interface AppConfig {
   readonly stores: readonly StoreConfig[];
   readonly kitchen: KitchenConfig;
   readonly printing: PrintingConfig;
+  readonly integrations: readonly IntegrationConfig[];
 }
 
-export type { PrinterConfig, PrintingConfig, BusinessInfo, StoreMoneyConfig };
+export type { PrinterConfig, PrintingConfig, BusinessInfo, StoreMoneyConfig, IntegrationConfig };

@@ -5,10 +5,10 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import {
-  amountsOf, batchStatus, defaultMoneyPolicy, initialSessionState, itemsShare, moneyLimits, splitEqually,
+  amountsOf, batchStatus, decide, defaultMoneyPolicy, initialSessionState, itemsShare, moneyLimits, splitEqually,
   type SessionAmounts, type SessionState,
 } from "../../domain/index.ts";
-import { admin, at, beerLine, cancelItem, closeSession, confirmDraft, history, openSession, staff, stewLine } from "./fixtures.ts";
+import { admin, at, beerLine, cancelItem, closeSession, confirmDraft, context, history, openSession, staff, stewLine } from "./fixtures.ts";
 import {
   adjust, approve, card, cash, decideIn, decline, ordered, provider, refund, refundDone, refundFailed, reopen, run, voided,
 } from "./money-fixtures.ts";
@@ -52,7 +52,7 @@ test("cash tendered above the amount gives the difference back as change", () =>
     state.payments.get("p1"),
     {
       paymentId: "p1", method: "cash", requested: 25000, approved: 25000, tendered: 30000, change: 5000, installmentMonths: 0, label: "",
-      status: "approved", refunded: 0, refundPending: 0, provider: null, requestedAt: at, requestedBy: "staff-1", voidReason: null,
+      status: "approved", refunded: 0, refundPending: 0, provider: null, requestedAt: at, requestedBy: "staff-1", voidReason: null, forBatchId: null,
     },
   );
 });
@@ -101,7 +101,7 @@ test("a card payment is only an intent: PaymentRequested, payment pending, sessi
     state.payments.get("p1"),
     {
       paymentId: "p1", method: "card", requested: 25000, approved: 0, tendered: 0, change: 0, installmentMonths: 0, label: "손님 A",
-      status: "pending", refunded: 0, refundPending: 0, provider: null, requestedAt: at, requestedBy: "staff-1", voidReason: null,
+      status: "pending", refunded: 0, refundPending: 0, provider: null, requestedAt: at, requestedBy: "staff-1", voidReason: null, forBatchId: null,
     },
   );
   assert.is(state.status, "paying");
@@ -528,6 +528,40 @@ test("a batch is confirmed, then in_kitchen once an item starts, ready when ever
   // A cancelled line does not hold the batch back; all cancelled = void.
   assert.is(batchStatus(run(oneCooked, cancelItem("b1-2")), "b1"), "ready");
   assert.is(batchStatus(run(state, cancelItem("b1-1"), cancelItem("b1-2")), "b1"), "void");
+});
+
+
+// ---------------------------------------------------------------- prepaid QR/app orders (R-TLL-3, R-ACC-6)
+
+test("a prepaid app order lands with its approved payment in one decision: counted as paid, not outstanding, and the table stays open", () => {
+  const opened = history(openSession()).state;
+  const prepaid = { paymentId: "app-pay-1", method: "card" as const, amount: 25000, provider: provider() };
+  const { events, state } = when(opened, confirmDraft([stewLine(2, ["egg"]), beerLine(1)], { batchId: "b1", source: "app", prepaid }));
+  assert.equal(events.map((e) => e.type), ["BatchConfirmed", "PaymentRequested", "PaymentApproved", "KitchenTicketCreated", "TicketPrintRequested", "KitchenTicketCreated", "TicketPrintRequested"]);
+  assert.is(state.payments.get("app-pay-1")!.forBatchId, "b1");
+  assert.equal([amountsOf(state).paid, amountsOf(state).outstanding, state.status], [25000, 0, "paying"]);
+  // Unpaid POS orders on top are paid together, the prepaid part excluded (R-ACC-6).
+  const more = when(state, confirmDraft([beerLine(1)], { batchId: "b2" })).state;
+  assert.is(amountsOf(more).payable, 5000);
+  const closed = when(more, cash("p2", 5000)).state;
+  assert.is(closed.status, "closed");
+});
+
+test("a prepaid amount that is not what the items cost here is refused with prepaid_mismatch (client prices are never used)", () => {
+  const opened = history(openSession()).state;
+  const prepaid = { paymentId: "app-pay-1", method: "card" as const, amount: 24000, provider: provider() };
+  assert.equal(decideIn(confirmDraft([stewLine(2, ["egg"]), beerLine(1)], { source: "app", prepaid }), opened), refused({ code: "prepaid_mismatch", amount: 24000, total: 25000 }));
+});
+
+test("staff cannot cancel a QR or app item (remote_order_locked) unless the store allows it; an admin can, and a prepaid cancel leaves a refund due", () => {
+  const opened = history(openSession()).state;
+  const prepaid = { paymentId: "app-pay-1", method: "card" as const, amount: 25000, provider: provider() };
+  const state = when(opened, confirmDraft([stewLine(2, ["egg"]), beerLine(1)], { batchId: "b1", source: "app", prepaid })).state;
+  assert.equal(decideIn(cancelItem("b1-2"), state), refused({ code: "remote_order_locked", itemId: "b1-2", source: "app" }));
+  assert.ok(decide(cancelItem("b1-2"), state, { ...context, staffMayEditRemoteOrders: true }).ok);
+  const after = when(state, cancelItem("b1-2", { actor: admin })).state;
+  assert.is(amountsOf(after).outstanding, -5000);
+  assert.equal(decideIn(closeSession(), after), refused({ code: "refund_due", amount: 5000 }));
 });
 
 test.run();

@@ -184,16 +184,16 @@ t("unknown and foreign tickets are refused without changes", async () => {
   for (const c of [bar, kitchen, pos]) await c.leave();
 });
 
-t("a customer token cannot join the kitchen room (nor a table room, until the QR issue)", async () => {
-  // Minted with the test server's secret: customers have no PIN login yet, but the role exists.
+t("a customer (QR) token cannot join the kitchen or admin room, nor another table's room; one without its table binding is refused", async () => {
+  // Minted with the test server's secret, bound to table T1 like a QR exchange would.
   const { SignJWT } = await import("jose");
-  const token = await new SignJWT({ store: "demo", role: "customer", name: "손님" })
+  const sign = (claims: Record<string, unknown>) => new SignJWT({ store: "demo", role: "customer", name: "손님", ...claims })
     .setProtectedHeader({ alg: "HS256" }).setSubject("c1").setIssuer("table-session-server").setIssuedAt().setExpirationTime("1h")
     .sign(new TextEncoder().encode("test-secret-test-secret-test-secret!"));
   const { Client } = await import("@colyseus/sdk");
   const customer = new Client(server.endpoint);
-  customer.http.authToken = token;
-  for (const [room, options] of [["kitchen", { storeId: "demo", stationId: "all" }], ["table", { storeId: "demo", tableId: "T1" }], ["admin", { storeId: "demo" }]] as const) {
+  customer.http.authToken = await sign({ table: "T1", session: "s-1" });
+  for (const [room, options] of [["kitchen", { storeId: "demo", stationId: "all" }], ["table", { storeId: "demo", tableId: "T2" }], ["admin", { storeId: "demo" }]] as const) {
     try {
       await customer.joinOrCreate(room, options);
       assert.unreachable(`customer joined ${room}`);
@@ -202,6 +202,13 @@ t("a customer token cannot join the kitchen room (nor a table room, until the QR
       assert.is(e.code, 403, `${room}: ${e.message}`);
       assert.match(String(e.message), /^FORBIDDEN/);
     }
+  }
+  customer.http.authToken = await sign({});
+  try {
+    await customer.joinOrCreate("table", { storeId: "demo", tableId: "T1" });
+    assert.unreachable("an unbound customer token joined a table");
+  } catch (error) {
+    assert.is((error as { code?: number }).code, 401);
   }
 });
 
