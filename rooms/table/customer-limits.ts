@@ -18,6 +18,12 @@ export class SlidingLimit {
   readonly #events = new Map<string, number[]>();
   constructor(private readonly perWindow: number, private readonly windowMs: number) {}
 
+  /** Whether one more event would be allowed now, using nothing up. */
+  check(key: string, nowMs: number): { ok: true } | { ok: false; retryAfterMs: number } {
+    const recent = (this.#events.get(key) ?? []).filter((t) => t > nowMs - this.windowMs);
+    return recent.length >= this.perWindow ? { ok: false, retryAfterMs: recent[0]! + this.windowMs - nowMs } : { ok: true };
+  }
+
   take(key: string, nowMs: number): { ok: true } | { ok: false; retryAfterMs: number } {
     const recent = (this.#events.get(key) ?? []).filter((t) => t > nowMs - this.windowMs);
     if (recent.length >= this.perWindow) return { ok: false, retryAfterMs: recent[0]! + this.windowMs - nowMs };

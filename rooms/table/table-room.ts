@@ -176,10 +176,13 @@ export class TableRoom extends Room<{ state: TableState; metadata: JoinOptions; 
     const lines = this.#carts.requests(customerId);
     if (lines.length === 0) return { ok: false, error: wireError("EMPTY_DRAFT", "the cart is empty") };
     const nowMs = this.ctx.clock.nowMs();
-    for (const [limit, key] of [[this.#confirmsPerToken, customerId], [this.#confirmsPerTable, this.state.tableId]] as const) {
-      const turn = limit.take(key, nowMs);
-      if (!turn.ok) return { ok: false, transient: true, error: wireError("RATE_LIMITED", "too many orders from this table right now; wait a moment", { retryAfterMs: turn.retryAfterMs }) };
+    // Both limits are checked before either is used up, so a refusal by one costs no turn of the other.
+    const limits = [[this.#confirmsPerToken, customerId, "phone"], [this.#confirmsPerTable, this.state.tableId, "table"]] as const;
+    for (const [limit, key, scope] of limits) {
+      const turn = limit.check(key, nowMs);
+      if (!turn.ok) return { ok: false, transient: true, error: wireError("RATE_LIMITED", `too many orders from this ${scope} right now; wait a moment`, { scope, retryAfterMs: turn.retryAfterMs }) };
     }
+    for (const [limit, key] of limits) limit.take(key, nowMs);
     const outcome = await this.#session.confirm(lines, meta, undefined, "qr");
     if (outcome.ok) {
       this.#carts.clear(customerId);
