@@ -63,27 +63,30 @@ export class PaymentReconciler {
     const cutoff = new Date(this.clock.nowMs() - minAgeMs).toISOString();
     const payments = { approved: 0, voided: 0, declined: 0, stillPending: 0 };
     const refunds = { completed: 0, failed: 0, stillPending: 0 };
-    const seen = new Set<string>();
-    for (;;) {
-      const page = this.reader.pendingPayments(cutoff, reconcileDefaults.pageSize).filter((row) => !seen.has(row.payment_id) && !this.ctx.payments.inFlight.has(row.payment_id));
-      if (page.length === 0 || this.#stopped) break;
-      for (const row of page) seen.add(row.payment_id);
-      await inParallel(page, reconcileDefaults.concurrency, async (row) => {
+    let visited = 0;
+    // Keyset pages: an intent that stays pending is passed over, never read again in this pass.
+    for (let after = { at: "", id: "" }; !this.#stopped;) {
+      const rows = this.reader.pendingPayments(cutoff, reconcileDefaults.pageSize, after);
+      if (rows.length === 0) break;
+      after = { at: rows.at(-1)!.requested_at, id: rows.at(-1)!.payment_id };
+      visited += rows.length;
+      await inParallel(rows.filter((row) => !this.ctx.payments.inFlight.has(row.payment_id)), reconcileDefaults.concurrency, async (row) => {
         const outcome = await this.#payment(row);
         payments[outcome] += 1;
       });
     }
-    for (;;) {
-      const page = this.reader.pendingRefunds(cutoff, reconcileDefaults.pageSize).filter((row) => !seen.has(row.refund_id) && !this.ctx.payments.inFlight.has(row.refund_id));
-      if (page.length === 0 || this.#stopped) break;
-      for (const row of page) seen.add(row.refund_id);
-      await inParallel(page, reconcileDefaults.concurrency, async (row) => {
+    for (let after = { at: "", id: "" }; !this.#stopped;) {
+      const rows = this.reader.pendingRefunds(cutoff, reconcileDefaults.pageSize, after);
+      if (rows.length === 0) break;
+      after = { at: rows.at(-1)!.requested_at, id: rows.at(-1)!.refund_id };
+      visited += rows.length;
+      await inParallel(rows.filter((row) => !this.ctx.payments.inFlight.has(row.refund_id)), reconcileDefaults.concurrency, async (row) => {
         const outcome = await this.#refund(row);
         refunds[outcome] += 1;
       });
     }
     const report = { payments, refunds };
-    if (seen.size > 0) this.log.info("payment reconciliation", { ...payments, refundsCompleted: refunds.completed, refundsFailed: refunds.failed, refundsPending: refunds.stillPending });
+    if (visited > 0) this.log.info("payment reconciliation", { ...payments, refundsCompleted: refunds.completed, refundsFailed: refunds.failed, refundsPending: refunds.stillPending });
     return report;
   }
 

@@ -21,12 +21,12 @@ export interface RefundRow { refund_id: string; payment_id: string; session_id: 
 export function createPaymentReader(storage: Storage) {
   const payments = storage.sqlite.prepare(
     `select payment_id, session_id, store_id, table_id, method, requested_won, requested_at from payments
-     where status = 'pending' and requested_at <= ? order by requested_at, payment_id limit ?`,
+     where status = 'pending' and requested_at <= ? and (requested_at, payment_id) > (?, ?) order by requested_at, payment_id limit ?`,
   );
   const refunds = storage.sqlite.prepare(
     `select r.refund_id, r.payment_id, r.session_id, r.store_id, p.table_id, p.method, r.amount_won, p.transaction_id, p.approval_no, r.reason, r.requested_at
      from refunds r join payments p on p.payment_id = r.payment_id
-     where r.status = 'pending' and r.requested_at <= ? order by r.requested_at, r.refund_id limit ?`,
+     where r.status = 'pending' and r.requested_at <= ? and (r.requested_at, r.refund_id) > (?, ?) order by r.requested_at, r.refund_id limit ?`,
   );
   const one = storage.sqlite.prepare(
     `select payment_id, session_id, store_id, table_id, method, status, requested_won, approved_won, refunded_won, change_won, approval_no, card_issuer,
@@ -40,11 +40,12 @@ export function createPaymentReader(storage: Storage) {
     refund(refundId: string): RefundRow | undefined {
       return oneRefund.get(refundId) as RefundRow | undefined;
     },
-    pendingPayments(olderThan: string, limit: number): PendingPaymentRow[] {
-      return payments.all(olderThan, limit) as PendingPaymentRow[];
+    /** One page after `after` (keyset: time, id), so rows that stay pending never hide the ones behind them. */
+    pendingPayments(olderThan: string, limit: number, after: { at: string; id: string } = { at: "", id: "" }): PendingPaymentRow[] {
+      return payments.all(olderThan, after.at, after.id, limit) as PendingPaymentRow[];
     },
-    pendingRefunds(olderThan: string, limit: number): PendingRefundRow[] {
-      return refunds.all(olderThan, limit) as PendingRefundRow[];
+    pendingRefunds(olderThan: string, limit: number, after: { at: string; id: string } = { at: "", id: "" }): PendingRefundRow[] {
+      return refunds.all(olderThan, after.at, after.id, limit) as PendingRefundRow[];
     },
   };
 }
