@@ -12,6 +12,8 @@ import {
   type FanOutOutcome, type PrintingOutcome, type RoomMemoryOutcome,
 } from "./report.ts";
 import { measureRoomMemory } from "./room-memory.ts";
+import { printPaymentsReport } from "./payments-report.ts";
+import { runPaymentsBench, type PaymentsOutcome } from "./payments-run.ts";
 import { MetricsProbe, removeBenchDir, startBenchServer, stopBenchServer } from "./server-control.ts";
 import { benchSettings, benchStore } from "./settings.ts";
 
@@ -19,7 +21,7 @@ import { benchSettings, benchStore } from "./settings.ts";
  * npm run bench: the real server as a child process at 1, 16 and 64 POS clients, with slices of
  * the raw SQLite ceiling before the first level and after each one (the server idle meanwhile),
  * then memory per open table room, then the kitchen fan-out; then printing on a second server
- * whose printers are emulators in this process. See bench/README.md.
+ * whose printers are emulators in this process; then payments on servers of their own. See bench/README.md.
  */
 async function main(): Promise<void> {
   const phases: { phase: string; chunks: string[] }[] = [];
@@ -31,10 +33,13 @@ async function main(): Promise<void> {
     const { throughput: t, latency: l, raw } = printing;
     console.log(`  ${t.slipsPerSecond} slips/s (raw ${raw.slipsPerSecond}), confirm → slip p50 ${l.toSlip.p50Ms} ms, p99 ${l.toSlip.p99Ms} ms (raw sendJob p50 ${raw.latency.p50Ms} ms, p99 ${raw.latency.p99Ms} ms)`);
   }
-  const results = assembleResults(confirm.raw, confirm.levels, confirm.roomMemory, confirm.fanOut, printing, summarizeServerOutput(phases));
+  // Issue #11: payments on servers of their own (bench/payments-run.ts); `npx tsx bench/payments.ts` runs it alone.
+  const payments: PaymentsOutcome = await runPaymentsBench().catch((error: unknown) => ({ error: errorText(error) }));
+  const results = { ...assembleResults(confirm.raw, confirm.levels, confirm.roomMemory, confirm.fanOut, printing, summarizeServerOutput(phases)), payments };
   const file = writeResults(results);
   console.log(JSON.stringify(results, null, 2));
   printReport(results);
+  printPaymentsReport(payments);
   console.log(`results: ${file}`);
 }
 
