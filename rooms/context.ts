@@ -48,6 +48,8 @@ export interface StoreView {
   readonly receiptStationId: string;
   /** R-TLL-2: staff may change or cancel QR/app items (an admin always may). */
   readonly staffMayEditRemoteOrders: boolean;
+  /** A QR scan at a free table opens a session (else NO_SESSION until staff seat it). */
+  readonly qrOpensSession: boolean;
 }
 
 /** Everything rooms use, handed in by the server so rooms never reach for globals. */

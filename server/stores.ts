@@ -14,6 +14,7 @@ export function storeViews(config: AppConfig): Map<string, StoreView> {
       reasonLabels: new Map(s.money.adjustmentReasons.map((r) => [r.code, r.label])),
       receiptStationId: s.money.receiptStationId ?? s.stations[0]!.id,
       staffMayEditRemoteOrders: s.orders.staffMayEditRemoteOrders,
+      qrOpensSession: s.orders.qrOpensSession,
     }]),
   );
 }

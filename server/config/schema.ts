@@ -132,7 +132,11 @@ const storeSchema = z
     business: businessSchema,
     money: moneySchema,
     /** R-TLL-2: QR/app orders are the guest's; staff may change or cancel them only when this is true (an admin always may). */
-    orders: z.strictObject({ staffMayEditRemoteOrders: z.boolean().default(false) }).prefault({}),
+    orders: z.strictObject({
+      staffMayEditRemoteOrders: z.boolean().default(false),
+      /** A QR scan at a table with no live session opens one (else the phone waits until staff seat the table). */
+      qrOpensSession: z.boolean().default(false),
+    }).prefault({}),
   })
   .superRefine((store, ctx) => {
     requireUnique(ctx, "table id", idsOf(store.tables, "tables"));
@@ -254,7 +258,7 @@ export interface StoreConfig {
   readonly printers: readonly PrinterConfig[];
   readonly business: BusinessInfo;
   readonly money: StoreMoneyConfig;
-  readonly orders: { readonly staffMayEditRemoteOrders: boolean };
+  readonly orders: { readonly staffMayEditRemoteOrders: boolean; readonly qrOpensSession: boolean };
 }
 
 export interface KitchenConfig {

@@ -62,14 +62,15 @@ export async function exchangeTableToken(deps: ExchangeDeps, tableToken: string)
 }
 
 /**
- * The table's live session, or (QR_OPENS_SESSION) one opened now. Two phones scanning an empty
+ * The table's live session, or (store policy `orders.qrOpensSession`, or QR_OPENS_SESSION) one opened now. Two phones scanning an empty
  * table at once both queue an open on the table's mailbox; the second is refused (already
  * open), and both then read the one live session.
  */
 async function liveOrOpened(deps: ExchangeDeps, storeId: string, tableId: string): Promise<{ ok: true; sessionId: string } | { ok: false; error: ExchangeRefusal }> {
   const live = liveSessionOf(deps.ctx, storeId, tableId);
   if (live) return { ok: true, sessionId: live.sessionId };
-  if (!deps.settings.opensSession) return { ok: false, error: noSession };
+  // The store's policy (orders.qrOpensSession); QR_OPENS_SESSION turns it on for every store.
+  if (!deps.settings.opensSession && !deps.ctx.stores.get(storeId)?.qrOpensSession) return { ok: false, error: noSession };
   const actor = deps.ctx.sessions.get(storeId, tableId);
   if (!actor) return { ok: false, error: noSession };
   const outcome = await actor.open(0, systemMeta(storeId, tableId));
