@@ -168,13 +168,19 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const readiness = new Readiness({ config: options.config, writer, inlineWriter: options.inlineWriter ?? false, lease: printingLease, printing, clock: options.clock, instanceId });
   const kitchenStatus = new KitchenStatus(options.clock, (storeId) => stores.get(storeId)?.stationIds ?? []);
   // Without a configured VAN the built-in simulator stands in (demo mode), its ledger beside the database.
-  // Several processes (REDIS_URL) each get their own simulator ledger: set VAN_URL to share one provider.
-  const ledgerName = options.redisUrl ? `van-simulator-${instanceId.replace(/[^A-Za-z0-9_-]/g, "_")}.jsonl` : "van-simulator.jsonl";
-  if (!options.vanUrl && options.redisUrl) options.log.warn("REDIS_URL without VAN_URL: each process runs its own VAN simulator (demo only); set VAN_URL so every process talks to the same provider");
-  const vanSimulator = options.vanUrl ? undefined : await startVanSimulator({ ledgerFile: join(dataDir, ledgerName) });
-  const card = createCardProvider({ baseUrl: options.vanUrl ?? vanSimulator!.url, ...(options.paymentTimeoutMs ? { requestTimeoutMs: options.paymentTimeoutMs } : {}) });
+  // The card provider: VAN_URL, or (demo) the built-in simulator, which starts only once the port
+  // is ours (a port-0 listener started earlier could take the very port just probed).
+  let vanSimulator: VanSimulator | undefined;
+  let card = options.vanUrl ? cardProvider(options.vanUrl) : undefined;
+  function cardProvider(baseUrl: string) {
+    return createCardProvider({ baseUrl, ...(options.paymentTimeoutMs ? { requestTimeoutMs: options.paymentTimeoutMs } : {}) });
+  }
   const cash = createCashProvider();
-  const payments: PaymentDesk = { providerFor: (_storeId, method) => (method === "cash" ? cash : card), cashReceipts: () => card, inFlight: new Set() };
+  const payments: PaymentDesk = {
+    providerFor: (_storeId, method) => (method === "cash" ? cash : card!),
+    cashReceipts: () => card,
+    inFlight: new Set(),
+  };
   const ctx: RoomContext = {
     stores,
     storage,
@@ -263,6 +269,13 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   } catch (error) {
     await stop().catch(() => undefined);
     throw error;
+  }
+  if (!card) {
+    // Several processes (REDIS_URL) each get their own simulator ledger: set VAN_URL to share one provider.
+    const ledgerName = options.redisUrl ? `van-simulator-${instanceId.replace(/[^A-Za-z0-9_-]/g, "_")}.jsonl` : "van-simulator.jsonl";
+    if (options.redisUrl) options.log.warn("REDIS_URL without VAN_URL: each process runs its own VAN simulator (demo only); set VAN_URL so every process talks to the same provider");
+    vanSimulator = await startVanSimulator({ ledgerFile: join(dataDir, ledgerName) });
+    card = cardProvider(vanSimulator.url);
   }
   // The port is ours: only now take the lease (and with it start printing).
   await printingLease.start(async () => {
