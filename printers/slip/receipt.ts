@@ -1,10 +1,10 @@
-import { ThermalPrinter, PrinterTypes, BreakLine } from "node-thermal-printer";
 import { assert } from "../../domain/assert.ts";
 import { wonMax } from "../../domain/money.ts";
 import { splitVat } from "../../domain/vat.ts";
 import type { Align, SlipLine } from "../escpos/decoder.ts";
 import { slipLimits } from "../limits.ts";
-import { encodeForPrinter, sanitizeForPrinter } from "./ksx1001.ts";
+import { sanitizeForPrinter } from "./ksx1001.ts";
+import { encodeKoreanLines } from "./korean-escpos.ts";
 import type { RenderedSlip } from "./render.ts";
 import { padToWidth, printerWidth, twoColumns, wrapToWidth } from "./width.ts";
 
@@ -79,8 +79,6 @@ export const receiptMarks = {
 export const paymentMethodLabels: Record<ReceiptPaymentMethod, string> = { cash: "현금", card: "카드", easy_pay: "간편결제", points: "포인트" };
 const cashReceiptPurposes = { income_deduction: "소득공제", expense_proof: "지출증빙" } as const;
 
-/** Same prefix as kitchen slips: ESC @, ESC t 0, FS & (double-byte on), ESC R 13 (Korea). */
-const koreanSetup = Buffer.from([0x1b, 0x40, 0x1b, 0x74, 0x00, 0x1c, 0x26, 0x1b, 0x52, 0x0d]);
 const receiptTimeZone = "Asia/Seoul";
 const isoWithZone = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
 const clipMark = "..";
@@ -298,25 +296,9 @@ function formatKoreanTime(iso: string): string {
   return `${part("year")}-${part("month")}-${part("day")} ${part("hour")}:${part("minute")}:${part("second")}`;
 }
 
-/** One fresh library instance per receipt (a reused one resends old slips); never execute(). */
 function encode(lines: Line[], width: number): Buffer {
-  const printer = new ThermalPrinter({ type: PrinterTypes.EPSON, interface: "", width, breakLine: BreakLine.NONE });
-  printer.add(koreanSetup);
-  for (const line of lines) {
-    assert(printerWidth(line.text) <= width, `line wider than ${width} columns: ${line.text}`);
-    if (line.align === "center") printer.alignCenter();
-    else if (line.align === "right") printer.alignRight();
-    else printer.alignLeft();
-    printer.bold(line.bold);
-    printer.add(Buffer.from([0x1d, 0x21, sizeBytes[line.size]]));
-    // Our own EUC-KR bytes: the library's per-char encoder switches code pages on its own.
-    printer.add(encodeForPrinter(line.text));
-    printer.newLine();
-  }
-  printer.partialCut();
-  const bytes = printer.getBuffer();
-  assert(bytes.length > koreanSetup.length, "a receipt must contain more than its setup");
-  return bytes;
+  for (const line of lines) assert(printerWidth(line.text) <= width, `line wider than ${width} columns: ${line.text}`);
+  return encodeKoreanLines(lines.map((l) => ({ ...l, sizeByte: sizeBytes[l.size] })), width, "receipt");
 }
 
 function toSlipLine(line: Line): SlipLine {

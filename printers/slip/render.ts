@@ -1,8 +1,8 @@
-import { ThermalPrinter, PrinterTypes, BreakLine } from "node-thermal-printer";
 import { assert } from "../../domain/assert.ts";
 import type { Align, SlipLine } from "../escpos/decoder.ts";
 import { slipLimits } from "../limits.ts";
-import { encodeForPrinter, sanitizeForPrinter } from "./ksx1001.ts";
+import { sanitizeForPrinter } from "./ksx1001.ts";
+import { encodeKoreanLines } from "./korean-escpos.ts";
 import { printerWidth, splitAtWidth, twoColumns, wrapToWidth } from "./width.ts";
 
 export interface KitchenSlipItem {
@@ -56,8 +56,6 @@ export const slipMarks = {
   mayBeDuplicate: "*** 중복 가능 / MAY BE DUPLICATE ***",
 } as const;
 
-/** ESC @, ESC t 0, FS & (double-byte on), ESC R 13 (Korea): the library never sends FS &. */
-const koreanSetup = Buffer.from([0x1b, 0x40, 0x1b, 0x74, 0x00, 0x1c, 0x26, 0x1b, 0x52, 0x0d]);
 const slipTimeZone = "Asia/Seoul";
 const sourceLabels = { pos: "POS", qr: "QR 주문", app: "앱 주문" } as const;
 const itemIndent = "  ";
@@ -159,24 +157,8 @@ function formatTime(iso: string): string {
   return `${part("month")}-${part("day")} ${part("hour")}:${part("minute")}`;
 }
 
-/** One fresh library instance per slip (a reused one resends old slips); never execute(). */
 function encode(lines: Line[], width: number): Buffer {
-  const printer = new ThermalPrinter({ type: PrinterTypes.EPSON, interface: "", width, breakLine: BreakLine.NONE });
-  printer.add(koreanSetup);
-  for (const line of lines) {
-    if (line.align === "center") printer.alignCenter();
-    else if (line.align === "right") printer.alignRight();
-    else printer.alignLeft();
-    printer.bold(line.bold);
-    printer.add(Buffer.from([0x1d, 0x21, sizeBytes[line.size]]));
-    // Our own EUC-KR bytes: the library's per-char encoder switches code pages on its own.
-    printer.add(encodeForPrinter(line.text));
-    printer.newLine();
-  }
-  printer.partialCut();
-  const bytes = printer.getBuffer();
-  assert(bytes.length > koreanSetup.length, "a slip must contain more than its setup");
-  return bytes;
+  return encodeKoreanLines(lines.map((l) => ({ ...l, sizeByte: sizeBytes[l.size] })), width, "slip");
 }
 
 function toSlipLine(line: Line): SlipLine {
