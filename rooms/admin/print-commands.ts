@@ -1,4 +1,4 @@
-import { WriteFailure, type AuditEntry, type PrintWrite, type SlipRow } from "../../storage/index.ts";
+import { type AuditEntry, type PrintWrite, type SlipRow } from "../../storage/index.ts";
 import type { CommandMeta, Outcome } from "../command-pipeline.ts";
 import type { RoomContext } from "../context.ts";
 import { wireError, type WireErrorCode } from "../wire/codes.ts";
@@ -6,6 +6,7 @@ import { slipLimits } from "../../printers/index.ts";
 
 const printLimits = { reprintsPerSlipMax: slipLimits.reprintCountMax } as const;
 import type { AdminCommand } from "../wire/admin-commands.ts";
+import { commitEventless } from "../eventless-commit.ts";
 import { isoAt } from "../../server/clock.ts";
 import { assertNever, decideRetry } from "../../domain/index.ts";
 
@@ -83,34 +84,7 @@ export class PrintCommands {
       at, storeId: this.storeId, actorId: meta.principal.staffId, actorRole: meta.principal.role, action, entityType: "print_slip",
       entityId: slip.slipKey, sessionId: null, before: { state: slip.state, attempts: slip.attempts, lastError: slip.lastError }, after, reason: null, cmdId: meta.cmdId,
     };
-    try {
-      await this.ctx.writer.submit({
-        context: { storeId: this.storeId, tableId: "", sessionId: "" },
-        baseVersion: 0,
-        events: [],
-        print: [write],
-        audit: [audit],
-        command: { cmdId: meta.cmdId, actorId: meta.principal.staffId, type: action, bodyHash: meta.bodyHash, reply: { cmdId: meta.cmdId, ok: true, data: after }, at },
-      });
-      return undefined;
-    } catch (error) {
-      if (!(error instanceof WriteFailure)) throw error;
-      switch (error.reason.kind) {
-        // The pipeline answers this with the stored first reply when the body matches.
-        case "duplicate_command":
-          return { ok: false, transient: true, error: wireError("CMD_ID_REUSED", "this cmdId was already used") };
-        case "closed":
-          return { ok: false, transient: true, error: wireError("INTERNAL", "storage is not running; retry with the same cmdId") };
-        case "conflict":
-        case "stock_exhausted":
-        case "busy":
-        case "failed":
-          this.ctx.log.error(`admin ${action} could not be stored (${error.reason.kind})`, error);
-          return { ok: false, transient: true, error: wireError("INTERNAL", "could not store the command; nothing was saved") };
-        default:
-          return assertNever(error.reason);
-      }
-    }
+    return commitEventless(this.ctx, meta, action, { storeId: this.storeId, tableId: "", sessionId: "" }, { print: [write], audit: [audit] }, after, at);
   }
 }
 

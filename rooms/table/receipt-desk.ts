@@ -1,6 +1,7 @@
 import type { ReceiptData } from "../../printers/index.ts";
-import { amountsOf, assertNever, liveItems, splitVat, type SessionState } from "../../domain/index.ts";
-import { WriteFailure, type AuditEntry, type CashReceiptRow, type DocumentReader } from "../../storage/index.ts";
+import { amountsOf, liveItems, splitVat, type SessionState } from "../../domain/index.ts";
+import type { AuditEntry, CashReceiptRow, DocumentReader } from "../../storage/index.ts";
+import { commitEventless, type EventlessParts } from "../eventless-commit.ts";
 import type { CommandMeta, Outcome } from "../command-pipeline.ts";
 import type { RoomContext, StoreView } from "../context.ts";
 import { wireError } from "../wire/codes.ts";
@@ -118,32 +119,9 @@ export class ReceiptDesk {
     return failed ?? { ok: true, data };
   }
 
-  async #commit(meta: CommandMeta, type: string, data: unknown, parts: { documents: NonNullable<Parameters<RoomContext["writer"]["submit"]>[0]["documents"]>; print?: NonNullable<Parameters<RoomContext["writer"]["submit"]>[0]["print"]>; audit: AuditEntry[] }, at: string): Promise<Outcome | undefined> {
-    try {
-      await this.ctx.writer.submit({
-        context: { storeId: this.store.id, tableId: this.session.tableId, sessionId: this.session.state.sessionId },
-        baseVersion: 0,
-        events: [],
-        ...parts,
-        command: { cmdId: meta.cmdId, actorId: meta.principal.staffId, type, bodyHash: meta.bodyHash, reply: { cmdId: meta.cmdId, ok: true, data }, at },
-      });
-      return undefined;
-    } catch (error) {
-      if (!(error instanceof WriteFailure)) throw error;
-      switch (error.reason.kind) {
-        case "duplicate_command":
-          return { ok: false, transient: true, error: wireError("CMD_ID_REUSED", "this cmdId was already used") };
-        case "conflict":
-        case "stock_exhausted":
-        case "busy":
-        case "closed":
-        case "failed":
-          this.ctx.log.error(`${type} could not be stored (${error.reason.kind})`, error);
-          return { ok: false, transient: true, error: wireError("INTERNAL", "could not store the command; nothing was saved") };
-        default:
-          return assertNever(error.reason);
-      }
-    }
+  #commit(meta: CommandMeta, type: string, data: unknown, parts: EventlessParts, at: string): Promise<Outcome | undefined> {
+    const context = { storeId: this.store.id, tableId: this.session.tableId, sessionId: this.session.state.sessionId };
+    return commitEventless(this.ctx, meta, type, context, parts, data, at);
   }
 }
 
