@@ -120,6 +120,52 @@ t("HTTP routes apply the same rule: another store's menu is refused, whatever th
   }
 });
 
+t("the new admin routes (reports, daily close, settlement, QR codes and sheet) follow the rule: the home admin only, whatever store the query names", async () => {
+  const routes = [
+    "/api/reports/sales?date=2026-12-03", "/api/reports/close?date=2026-12-03", "/api/payments/settlement?date=2026-12-03",
+    "/api/tables/T1/qr", "/api/tables/qr-sheet",
+  ];
+  for (const route of routes) {
+    for (const storeId of [home, foreign]) {
+      for (const role of ["staff", "kitchen", "admin"] as const) {
+        const token = clients.get(`${storeId}/${role}`)!.session.token;
+        const response = await fetch(`${server.endpoint}${route}${route.includes("?") ? "&" : "?"}storeId=${home}`, { headers: { authorization: `Bearer ${token}` } });
+        await response.arrayBuffer();
+        const allowed = role === "admin" && storeId === home;
+        if (allowed) assert.ok(response.status !== 401 && response.status !== 403, `${route} for ${role} of ${storeId}: ${response.status}`);
+        else assert.is(response.status, 403, `${route} for ${role} of ${storeId}`);
+      }
+    }
+  }
+});
+
+t("a customer (QR) token joins only its own table's room in its own store, on every join path; never a kitchen or admin room", async () => {
+  const { SignJWT } = await import("jose");
+  const sessionId = homeTable.state.sessionId as string;
+  const customer = async (storeId: string, tableId: string) => {
+    const sdk = new Client(server.endpoint);
+    sdk.http.authToken = await new SignJWT({ store: storeId, role: "customer", name: "손님", table: tableId, session: sessionId })
+      .setProtectedHeader({ alg: "HS256" }).setSubject(`cust-${storeId}-${tableId}`).setIssuer("table-session-server").setIssuedAt().setExpirationTime("1h")
+      .sign(new TextEncoder().encode("test-secret-test-secret-test-secret!"));
+    return sdk;
+  };
+  const before = countRows(server.databaseFile);
+  const own = await customer(home, "T1");
+  assert.is(await attempt(own.joinById(homeTable.room.roomId, optionsFor("table", home))), "joined");
+  assert.is(await attempt(own.joinOrCreate("table", optionsFor("table", home))), "joined");
+  for (const kind of ["kitchen", "admin"] as const) {
+    assert.is(await attempt(own.joinById(homeRooms.get(kind)!.roomId, optionsFor(kind, home))), "403 FORBIDDEN", `${kind} by id`);
+    assert.is(await attempt(own.joinOrCreate(kind, optionsFor(kind, home))), "403 FORBIDDEN", kind);
+  }
+  const otherTable = await customer(home, "T2");
+  assert.is(await attempt(otherTable.joinById(homeTable.room.roomId, optionsFor("table", home))), "403 FORBIDDEN", "another table's token, by room id");
+  assert.is(await attempt(otherTable.joinOrCreate("table", { storeId: home, tableId: "T1" })), "403 FORBIDDEN", "another table's token, by options");
+  const otherStore = await customer(foreign, "T1");
+  assert.is(await attempt(otherStore.joinById(homeTable.room.roomId, optionsFor("table", foreign))), "403 FORBIDDEN", "another store's token, by room id");
+  assert.is(await attempt(otherStore.joinOrCreate("table", optionsFor("table", home))), "403 FORBIDDEN", "another store's token, by options");
+  assert.equal(countRows(server.databaseFile), before, "a join attempt writes nothing");
+});
+
 // The rule itself, as a full matrix over roles and stores (the e2e matrix above checks it is applied on every path).
 t("authorize: allowed exactly when the role is listed and the store is the resource's", () => {
   const roles: Role[] = ["staff", "kitchen", "admin", "customer"];
@@ -130,6 +176,12 @@ t("authorize: allowed exactly when the role is listed and the store is the resou
         const denied = authorize(principal, allowed, { storeId: home });
         assert.is(denied === undefined, allowed.includes(role) && storeId === home, `${role}@${storeId} for ${allowed.join(",")}`);
         if (denied) assert.is(denied.code, "FORBIDDEN");
+      }
+      // A customer is bound to one table: allowed only on that table of its store.
+      for (const tableId of ["T1", "T2"]) {
+        const bound: Principal = { ...principal, tableId: "T1", sessionId: "s" };
+        const denied = authorize(bound, ["staff", "admin", "customer"], { storeId: home, tableId });
+        assert.is(denied === undefined, role !== "kitchen" && storeId === home && (role !== "customer" || tableId === "T1"), `${role}@${storeId} on ${tableId}`);
       }
     }
   }
