@@ -3,7 +3,7 @@ import helmet from "helmet";
 import { Server as HttpServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { matchMaker } from "@colyseus/core";
-import type { RoomContext, Principal } from "../rooms/context.ts";
+import type { RoomContext, Principal, StoreView } from "../rooms/context.ts";
 import { authorize } from "../rooms/access.ts";
 import type { AppConfig } from "./config/index.ts";
 import { loginHandler, type LoginOptions } from "./login.ts";
@@ -286,6 +286,31 @@ export function requireAccess(deps: RouteDeps, roles: readonly Principal["role"]
     res.locals.principal = verified.principal;
     next();
   };
+}
+
+/**
+ * After requireAccess, for admin routes about one store: `storeId` from the query (GET) or body
+ * (POST), else the token's. The one authorization rule (rooms/access.ts) decides: another store's
+ * admin gets 403; a malformed id 400, an unknown one 404. The store is read with scopedStore(res).
+ */
+export function adminStoreScope(deps: RouteDeps) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const principal = principalOf(res);
+    const asked: unknown = req.method === "POST" ? (req.body as { storeId?: unknown } | undefined)?.storeId : req.query.storeId;
+    const answer = (status: number, code: string, message: string) => void res.status(status).json({ ok: false, error: { code, message } });
+    if (asked !== undefined && (typeof asked !== "string" || asked === "")) return answer(400, "BAD_REQUEST", "storeId: a store id");
+    const storeId = (asked as string | undefined) ?? principal.storeId;
+    const denied = authorize(principal, ["admin"], { storeId });
+    if (denied) return answer(denied.status, denied.code, denied.message);
+    const store = deps.ctx.stores.get(storeId);
+    if (!store) return answer(404, "NOT_FOUND", `unknown store ${storeId}`);
+    res.locals.scopedStore = store;
+    next();
+  };
+}
+
+export function scopedStore(res: Response): StoreView {
+  return res.locals.scopedStore as StoreView;
 }
 
 function principalOf(res: Response): Principal {

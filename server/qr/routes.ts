@@ -5,7 +5,7 @@ import { authorize } from "../../rooms/access.ts";
 import type { Principal, StoreView } from "../../rooms/context.ts";
 import { createQrStore, type QrStore } from "../../storage/index.ts";
 import { AttemptGate, type Outcome } from "../attempt-gate.ts";
-import { requireAccess, type RouteDeps } from "../http-routes.ts";
+import { adminStoreScope, requireAccess, scopedStore, type RouteDeps } from "../http-routes.ts";
 import { customerTokenLive, sessionOver } from "./customer-token.ts";
 import { exchangeTableToken } from "./exchange.ts";
 import { qrExchangeLimits, qrLimits } from "./limits.ts";
@@ -24,7 +24,7 @@ import { signTableToken } from "./table-token.ts";
  */
 export function installQrRoutes(app: Application, deps: RouteDeps, settings: QrSettings = qrSettingsFrom(process.env)): void {
   const qr = createQrStore(deps.ctx.storage);
-  const admin = [requireAccess(deps, ["admin"]), storeScope(deps)] as const;
+  const admin = [requireAccess(deps, ["admin"]), adminStoreScope(deps)] as const;
   const nowIso = () => new Date(deps.ctx.clock.nowMs()).toISOString();
   const links = (req: Request, res: Response, store: StoreView) => tableLinks(qr, settings, req, store, principalOf(res), nowIso());
 
@@ -137,25 +137,6 @@ function newSecretHex(): string {
   return randomBytes(32).toString("hex");
 }
 
-/**
- * The store an admin route is about: `storeId` from the query (GET) or body (POST), else the
- * token's. The one authorization rule (rooms/access.ts) decides: another store's admin gets 403.
- */
-function storeScope(deps: RouteDeps) {
-  return (req: Request, res: Response, next: NextFunction): void => {
-    const principal = principalOf(res);
-    const asked: unknown = req.method === "POST" ? (req.body as { storeId?: unknown } | undefined)?.storeId : req.query.storeId;
-    if (asked !== undefined && (typeof asked !== "string" || asked === "")) return refuse(res, 400, "BAD_REQUEST", "storeId: a store id");
-    const storeId = (asked as string | undefined) ?? principal.storeId;
-    const denied = authorize(principal, ["admin"], { storeId });
-    if (denied) return refuse(res, denied.status, denied.code, denied.message);
-    const store = deps.ctx.stores.get(storeId);
-    if (!store) return refuse(res, 404, "NOT_FOUND", `unknown store ${storeId}`);
-    res.locals.qrStore = store;
-    next();
-  };
-}
-
 /** A customer token of this table whose session still lives (customerTokenLive), else 401 SESSION_OVER. */
 function customerAccess(deps: RouteDeps) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
@@ -172,7 +153,7 @@ function customerAccess(deps: RouteDeps) {
 }
 
 function storeOf(res: Response): StoreView {
-  return res.locals.qrStore as StoreView;
+  return scopedStore(res);
 }
 
 function principalOf(res: Response): Principal {

@@ -1,8 +1,7 @@
-import type { Application, NextFunction, Request, Response } from "express";
-import { authorize } from "../../rooms/access.ts";
+import type { Application, Request, Response } from "express";
 import type { Principal } from "../../rooms/context.ts";
 import { createReportReader } from "../../storage/index.ts";
-import { requireAccess, type RouteDeps } from "../http-routes.ts";
+import { adminStoreScope, requireAccess, scopedStore, type RouteDeps } from "../http-routes.ts";
 import { isBusinessDate } from "./business-day.ts";
 import { closeDay, dailyCloseOf } from "./daily-close.ts";
 import { reportRows, toCsv } from "./report-csv.ts";
@@ -21,7 +20,7 @@ import { checkSettlement } from "./settlement-check.ts";
 export function installReportRoutes(app: Application, deps: RouteDeps): void {
   const reader = createReportReader(deps.ctx.storage);
   const reports = createSalesReports({ reader, config: deps.config, clock: deps.ctx.clock });
-  const admin = [requireAccess(deps, ["admin"]), storeScope(deps)] as const;
+  const admin = [requireAccess(deps, ["admin"]), adminStoreScope(deps)] as const;
 
   app.get("/api/reports/sales", ...admin, (req, res) => {
     const storeId = storeOf(res);
@@ -73,26 +72,8 @@ export function installReportRoutes(app: Application, deps: RouteDeps): void {
   });
 }
 
-/**
- * The store a report is about: `storeId` from the query (GET) or body (POST), else the token's.
- * The one authorization rule (rooms/access.ts) decides: an admin of another store gets 403.
- */
-function storeScope(deps: RouteDeps) {
-  return (req: Request, res: Response, next: NextFunction): void => {
-    const principal = res.locals.principal as Principal;
-    const asked: unknown = req.method === "POST" ? (req.body as { storeId?: unknown } | undefined)?.storeId : req.query.storeId;
-    if (asked !== undefined && (typeof asked !== "string" || asked === "")) return badRequest(res, "storeId: a store id");
-    const storeId = (asked as string | undefined) ?? principal.storeId;
-    const denied = authorize(principal, ["admin"], { storeId });
-    if (denied) return refuse(res, denied.status, denied.code, denied.message);
-    if (!deps.config.stores.some((s) => s.id === storeId)) return refuse(res, 404, "NOT_FOUND", `unknown store ${storeId}`);
-    res.locals.reportStoreId = storeId;
-    next();
-  };
-}
-
 function storeOf(res: Response): string {
-  return res.locals.reportStoreId as string;
+  return scopedStore(res).id;
 }
 
 /** A valid date, the fallback when none was sent, or undefined (bad request). */
