@@ -214,7 +214,7 @@ export const faults: readonly Fault[] = [
     file: "rooms/access.ts",
     find: "(resource.tableId === undefined || principal.tableId !== resource.tableId)",
     replace: "(resource.tableId === undefined)",
-    tests: [["test/rooms", "kitchen-display"]],
+    tests: [["test/rooms", "kitchen-display"], ["test/rooms", "store-isolation"]],
   },
   {
     id: "remote-orders-editable",
@@ -231,5 +231,13 @@ export const faults: readonly Fault[] = [
     find: "return isActive(state.status) && state.sessionId === principal.sessionId && principal.tableId === this.state.tableId;",
     replace: "return principal.tableId === this.state.tableId;",
     tests: [["test/e2e", "qr-customers"]],
+  },
+  {
+    id: "admin-scope-any-store",
+    rule: "an admin route about a store named in the request serves only that store's own admins",
+    file: "server/http-routes.ts",
+    find: "    const denied = authorize(principal, [\"admin\"], { storeId });",
+    replace: "    const denied = authorize(principal, [\"admin\"], { storeId: principal.storeId });",
+    tests: [["test/rooms", "store-isolation"]],
   },
 ];
