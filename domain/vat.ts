@@ -35,7 +35,8 @@ export interface VatSplit {
  * @example splitVat(11_000, 1_000) // { taxable: 10000, supply: 9091, vat: 909, taxFree: 1000 }
  */
 export function splitVat(totalInclusive: number, taxFree = 0): VatSplit {
-  assert(Number.isSafeInteger(totalInclusive) && Math.abs(totalInclusive) <= wonMax, `VAT total must be an integer within ±wonMax, got ${totalInclusive}`);
+  const totalOk = Number.isSafeInteger(totalInclusive) && Math.abs(totalInclusive) <= wonMax;
+  assert(totalOk, `VAT total must be an integer within ±wonMax, got ${totalInclusive}`);
   assert(Number.isSafeInteger(taxFree) && Math.abs(taxFree) <= wonMax, `tax-free amount must be an integer within ±wonMax, got ${taxFree}`);
   const sign = totalInclusive < 0 || taxFree < 0 ? -1 : 1;
   const total = sign * totalInclusive + 0; // + 0 turns a −0 input into 0

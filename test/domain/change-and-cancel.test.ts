@@ -1,7 +1,8 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import {
-  AssertionError, amountsOf, decide, fold, initialSessionState, type Decision, orderLimits, type ItemAdded, type ItemCancelled, type KitchenTicketCreated,
+  AssertionError, amountsOf, decide, fold, initialSessionState, type Decision, orderLimits,
+  type ItemAdded, type ItemCancelled, type KitchenTicketCreated,
   type SessionCommand,
 } from "../../domain/index.ts";
 import {
@@ -132,7 +133,8 @@ test("closing with outstanding items as admin without a reason is rejected with 
 test("closing with a balance as admin with a reason writes the balance off as a correction, then closes", () => {
   const { state } = ordered();
   const events = accepted(closeSession({ actor: admin, reason: "먹튀" }), state);
-  assert.equal(events.map((e) => [e.type, "reason" in e ? e.reason : undefined, "amount" in e ? e.amount : undefined]), [["AdjustmentApplied", undefined, -25000], ["SessionClosed", "먹튀", undefined]]);
+  const shape = events.map((e) => [e.type, "reason" in e ? e.reason : undefined, "amount" in e ? e.amount : undefined]);
+  assert.equal(shape, [["AdjustmentApplied", undefined, -25000], ["SessionClosed", "먹튀", undefined]]);
   const after = fold(events, state);
   assert.is(after.status, "closed");
   assert.is(amountsOf(after).outstanding, 0);
