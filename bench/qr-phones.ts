@@ -9,9 +9,10 @@ import { customerLimits } from "../rooms/table/customer-limits.ts";
 import { startServer, tempDir, writeConfig, type ServerProcess } from "../test/support/server-process.ts";
 import { printBacklogNow, waitForPrintDrain } from "./print-drain.ts";
 import {
-  benchTableIds, customerTokens, describe, joinPhones, newTally, openPosTerminals, overLimitProbe, phoneOrders, posLoop, posPaced, qrBenchSettings,
-  windowFromNow, type ConfirmTally, type Phone, type PosTerminal, type Window,
+  benchTableIds, describe, newTally, openPosTerminals, overLimitProbe, phoneOrders, posLoop, posPaced, qrBenchSettings,
+  windowFromNow, type ConfirmTally, type PosTerminal, type Window,
 } from "./qr-phones-clients.ts";
+import { customerTokens, joinPhones, type Phone } from "./qr-phones-join.ts";
 import { printQrReport, writeQrResults, type ConfirmFigures, type QrResults } from "./qr-phones-report.ts";
 import { OutputPhases, summarizeServerOutput } from "./report.ts";
 import { benchConfig, MetricsProbe, processCpuMs, removeBenchDir, stopBenchServer } from "./server-control.ts";
