@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { Packr } from "msgpackr";
 import type { Room } from "@colyseus/sdk";
 import { PosClient, type TableConnection } from "../clients/pos-client.ts";
-import { roomLimits } from "../rooms/limits.ts";
+import { roomLimits } from "../protocol/limits.ts";
 import { startServer, type ServerProcess } from "../test/support/server-process.ts";
 import { openTable } from "../test/support/pos.ts";
 

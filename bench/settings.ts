@@ -1,4 +1,4 @@
-import { roomLimits } from "../rooms/limits.ts";
+import { roomLimits } from "../protocol/limits.ts";
 import { printingDefaults } from "../server/config/printers.ts";
 
 /** Reads a positive number of seconds from the environment (for quick local runs), else the default. */

@@ -1,7 +1,7 @@
 import type { Room } from "@colyseus/sdk";
 import { LatencyRecorder, type LatencySummary } from "./stats.ts";
 import { benchSettings, sleep } from "./settings.ts";
-import { roomLimits } from "../rooms/limits.ts";
+import { roomLimits } from "../protocol/limits.ts";
 
 /**
  * One Colyseus ping/pong on `room`, timed here (the SDK's own rtt is whole milliseconds).

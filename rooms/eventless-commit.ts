@@ -2,7 +2,7 @@ import { assertNever } from "../domain/index.ts";
 import { WriteFailure, type CommitUnit } from "../storage/index.ts";
 import type { CommandMeta, Outcome } from "./command-pipeline.ts";
 import type { RoomContext } from "./context.ts";
-import { wireError } from "./wire/codes.ts";
+import { wireError } from "../protocol/codes.ts";
 
 /** What a command that writes no session events commits beside its audit rows. */
 export type EventlessParts = Pick<CommitUnit, "audit" | "print" | "documents">;

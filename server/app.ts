@@ -15,8 +15,9 @@ import { startVanSimulator, type VanSimulator } from "../payments/simulator/inde
 import { approverVerifier } from "./approver.ts";
 import { PaymentReconciler } from "./payment-reconciler.ts";
 import { StaffCallDesk } from "../rooms/staff-calls.ts";
-import { roomLimits } from "../rooms/limits.ts";
+import { roomLimits } from "../protocol/limits.ts";
 import { TableRoom } from "../rooms/table/table-room.ts";
+import { roomNames } from "../protocol/rooms.ts";
 import { SessionRegistry } from "../rooms/table/session-registry.ts";
 import { StockBook } from "../rooms/stock.ts";
 import { KitchenBoard } from "../rooms/kitchen/board.ts";
@@ -221,9 +222,9 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       pingMaxRetries: roomLimits.pingMaxRetries,
     }),
     rooms: {
-      table: defineRoom(TableRoom.withContext(ctx)).filterBy(["storeId", "tableId"]),
-      kitchen: defineRoom(KitchenRoom.withContext(ctx)).filterBy(["storeId", "stationId"]),
-      admin: defineRoom(AdminRoom.withContext(ctx)).filterBy(["storeId"]),
+      [roomNames.table]: defineRoom(TableRoom.withContext(ctx)).filterBy(["storeId", "tableId"]),
+      [roomNames.kitchen]: defineRoom(KitchenRoom.withContext(ctx)).filterBy(["storeId", "stationId"]),
+      [roomNames.admin]: defineRoom(AdminRoom.withContext(ctx)).filterBy(["storeId"]),
     },
     express: (app) => installRoutes(app, { config: options.config, ctx, tokens, relay, startedAtMs, emulators, login: options.login, trustProxy: options.trustProxy, readiness,
       metrics, metricsToken: options.metricsToken ?? (process.env.METRICS_TOKEN || undefined) }),

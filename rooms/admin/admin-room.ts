@@ -2,8 +2,8 @@ import { Room, type Client, type AuthContext } from "@colyseus/core";
 import type { Principal, RoomContext } from "../context.ts";
 import { CommandPipeline, wireCommands } from "../command-pipeline.ts";
 import { authenticateJoin, guardJoins } from "../join-auth.ts";
-import { roomLimits } from "../limits.ts";
-import { adminCommandSchema, adminCommandTypes, type AdminCommand } from "../wire/admin-commands.ts";
+import { roomLimits } from "../../protocol/limits.ts";
+import { adminCommandSchema, adminCommandTypes, type AdminCommand } from "../../protocol/admin-commands.ts";
 import { AdminState, JobView, PaymentEventView, PrinterView, SlipView } from "./admin-state.ts";
 import { PrintCommands } from "./print-commands.ts";
 

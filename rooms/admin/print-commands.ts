@@ -1,11 +1,11 @@
 import { type AuditEntry, type PrintWrite, type SlipRow } from "../../storage/index.ts";
 import type { CommandMeta, Outcome } from "../command-pipeline.ts";
 import type { RoomContext } from "../context.ts";
-import { wireError, type WireErrorCode } from "../wire/codes.ts";
+import { wireError, type WireErrorCode } from "../../protocol/codes.ts";
 import { slipLimits } from "../../printers/index.ts";
 
 const printLimits = { reprintsPerSlipMax: slipLimits.reprintCountMax } as const;
-import type { AdminCommand } from "../wire/admin-commands.ts";
+import type { AdminCommand } from "../../protocol/admin-commands.ts";
 import { commitEventless } from "../eventless-commit.ts";
 import { isoAt } from "../../server/clock.ts";
 import { assertNever, decideRetry } from "../../domain/index.ts";

@@ -1,7 +1,7 @@
 import { priceLine, totalOf, type LineRequest, type Menu } from "../../domain/index.ts";
 import type { Outcome } from "../command-pipeline.ts";
 import { CartLineState, CartState, type TableState } from "../table-state.ts";
-import { fromDomainError, wireError } from "../wire/codes.ts";
+import { fromDomainError, wireError } from "../../protocol/codes.ts";
 import { customerLimits } from "./customer-limits.ts";
 
 /**

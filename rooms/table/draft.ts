@@ -1,7 +1,7 @@
 import { orderLimits, priceLine, isActive, totalOf, type LineRequest, type Menu } from "../../domain/index.ts";
 import type { Outcome } from "../command-pipeline.ts";
 import { DraftLineState, type TableState } from "../table-state.ts";
-import { fromDomainError, wireError } from "../wire/codes.ts";
+import { fromDomainError, wireError } from "../../protocol/codes.ts";
 
 export interface DraftEdit {
   readonly lineId?: string;

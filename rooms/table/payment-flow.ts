@@ -2,7 +2,7 @@ import type { ApproveResult, PaymentProvider } from "../../payments/provider.ts"
 import { splitVat, type PaymentMethod, type PaymentResult, type RefundResult, type SessionState } from "../../domain/index.ts";
 import type { CommandMeta, Outcome } from "../command-pipeline.ts";
 import type { RoomContext } from "../context.ts";
-import { wireError } from "../wire/codes.ts";
+import { wireError } from "../../protocol/codes.ts";
 import { crashPoints } from "../../server/crash-points.ts";
 import type { TableSession } from "./table-session.ts";
 import { paymentView, providerRecordOf, refundView } from "./payment-view.ts";

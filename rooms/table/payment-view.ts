@@ -1,6 +1,6 @@
 import type { Approval } from "../../payments/provider.ts";
-import { errorReply, okReply, type Reply } from "../wire/reply.ts";
-import { wireError } from "../wire/codes.ts";
+import { errorReply, okReply, type Reply } from "../../protocol/reply.ts";
+import { wireError } from "../../protocol/codes.ts";
 import type { PaymentReader, PaymentRow, RefundRow } from "../../storage/index.ts";
 import { amountsOf, itemsShare, splitEqually, type ProviderRecord, type SessionState } from "../../domain/index.ts";
 

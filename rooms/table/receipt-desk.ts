@@ -4,7 +4,7 @@ import type { AuditEntry, CashReceiptRow, DocumentReader } from "../../storage/i
 import { commitEventless, type EventlessParts } from "../eventless-commit.ts";
 import type { CommandMeta, Outcome } from "../command-pipeline.ts";
 import type { RoomContext, StoreView } from "../context.ts";
-import { wireError } from "../wire/codes.ts";
+import { wireError } from "../../protocol/codes.ts";
 import type { TableSession } from "./table-session.ts";
 import { isoAt, type Clock } from "../../server/clock.ts";
 

@@ -5,9 +5,9 @@ import {
 import { WriteFailure, type AuditEntry, type CommitUnit, type StockWrite } from "../../storage/index.ts";
 import type { CommandMeta, Outcome } from "../command-pipeline.ts";
 import type { RoomContext, StoreView } from "../context.ts";
-import { roomLimits } from "../limits.ts";
+import { roomLimits } from "../../protocol/limits.ts";
 import { Mailbox } from "../mailbox.ts";
-import { fromDomainError, wireError } from "../wire/codes.ts";
+import { fromDomainError, wireError } from "../../protocol/codes.ts";
 import { auditFor } from "./audit-entries.ts";
 import { isoAt } from "../../server/clock.ts";
 

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Reply } from "./reply.ts";
+import type { Reply } from "../../protocol/reply.ts";
 
 /** Hash of everything but the cmdId, in a key order that does not depend on the sender. */
 export function bodyHash(scope: string, body: Record<string, unknown>): string {

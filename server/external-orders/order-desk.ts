@@ -2,7 +2,7 @@ import { isActive, type ProviderRecord, type SessionState } from "../../domain/i
 import type { CommandMeta, Outcome } from "../../rooms/command-pipeline.ts";
 import type { Principal, RoomContext } from "../../rooms/context.ts";
 import type { TableSession } from "../../rooms/table/table-session.ts";
-import { wireError, type WireError } from "../../rooms/wire/codes.ts";
+import { wireError, type WireError } from "../../protocol/codes.ts";
 import type { IntegrationConfig } from "../config/integrations.ts";
 import { externalOrderLimits, orderHash, type PrepaidBody, type ResolvedOrder } from "./request.ts";
 

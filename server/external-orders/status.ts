@@ -1,4 +1,4 @@
-import type { WireErrorCode } from "../../rooms/wire/codes.ts";
+import type { WireErrorCode } from "../../protocol/codes.ts";
 
 export type ExternalOrderCode = WireErrorCode | "RATE_LIMITED";
 

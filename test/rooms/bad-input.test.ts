@@ -5,7 +5,7 @@ import { demoRawConfig } from "../../server/config/index.ts";
 import { PosClient, type TableConnection } from "../../clients/pos-client.ts";
 import { countRows, startServer, tempDir, writeConfig, type ServerProcess } from "../support/server-process.ts";
 import { openTable, staff } from "../support/pos.ts";
-import { roomLimits } from "../../rooms/limits.ts";
+import { roomLimits } from "../../protocol/limits.ts";
 
 const t = suite("table room: bad input gets a typed error and changes nothing");
 let server: ServerProcess;

@@ -6,7 +6,7 @@ import type { Room } from "@colyseus/sdk";
 import { demoRawConfig } from "../../server/config/index.ts";
 import { joinKitchen, type KitchenConnection } from "../../clients/kitchen-client.ts";
 import { PosClient, type TableConnection } from "../../clients/pos-client.ts";
-import { roomLimits } from "../../rooms/limits.ts";
+import { roomLimits } from "../../protocol/limits.ts";
 import { connect, createServer, type AddressInfo, type Socket } from "node:net";
 import { countRows, eventually, startServer, tempDir, writeConfig, type ServerProcess } from "../support/server-process.ts";
 import { openTable, staff } from "../support/pos.ts";

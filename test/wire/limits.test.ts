@@ -3,9 +3,9 @@ import * as assert from "uvu/assert";
 import fc from "fast-check";
 import { Packr } from "msgpackr";
 import { orderLimits } from "../../domain/index.ts";
-import { roomLimits } from "../../rooms/limits.ts";
-import { measurePlain, utf8Length } from "../../rooms/wire/measure.ts";
-import { tableCommandSchema } from "../../rooms/wire/table-commands.ts";
+import { roomLimits } from "../../protocol/limits.ts";
+import { measurePlain, utf8Length } from "../../protocol/measure.ts";
+import { tableCommandSchema } from "../../protocol/table-commands.ts";
 
 const limits = { bytesMax: roomLimits.commandBytesMax, depthMax: roomLimits.commandDepthMax, nodesMax: roomLimits.commandValuesMax };
 const longestId = "m".repeat(64);

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { orderLimits } from "../../domain/index.ts";
+import { orderLimits } from "../domain/index.ts";
 import { cmdIdSchema } from "./table-commands.ts";
 
 const id = z.string().min(1).max(64);

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { orderLimits } from "../../domain/index.ts";
+import { orderLimits } from "../domain/index.ts";
 
 /** cmdId: client-made idempotency key (UUIDs fit; so do offline-queue keys like `pos1-000123`). */
 export const cmdIdSchema = z.string().regex(/^[A-Za-z0-9_.:-]{8,80}$/, "cmdId: 8-80 chars of A-Z a-z 0-9 _ . : -");

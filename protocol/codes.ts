@@ -1,4 +1,4 @@
-import type { DomainError } from "../../domain/index.ts";
+import type { DomainError } from "../domain/index.ts";
 
 /** Stable wire error codes (docs/PROTOCOL.md). Clients switch on these, never on messages. */
 export type WireErrorCode =

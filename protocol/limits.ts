@@ -5,7 +5,7 @@
 export const roomLimits = {
   /**
    * App-level cap on one decoded command, measured without building anything from it
-   * (rooms/wire/measure.ts: UTF-8 bytes of keys and strings plus a few bytes per value). The
+   * (protocol/measure.ts: UTF-8 bytes of keys and strings plus a few bytes per value). The
    * largest valid command (a confirm of draftLinesMax lines, each with the longest ids, the
    * most options and the longest Korean note) measures about 120 KiB.
    */
