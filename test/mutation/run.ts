@@ -1,8 +1,15 @@
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, mkdirSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { faults, type Fault } from "./faults.ts";
+import { faults as coreFaults, type Fault } from "./faults.ts";
+
+// Each capability keeps its faults in a file of its own (faults-<topic>.ts, exporting `faults`).
+const extraFaults: Fault[] = [];
+for (const file of readdirSync(import.meta.dirname).filter((f) => /^faults-[a-z0-9-]+\.ts$/.test(f)).sort()) {
+  extraFaults.push(...((await import(`./${file}`)) as { faults: readonly Fault[] }).faults);
+}
+const faults: readonly Fault[] = [...coreFaults, ...extraFaults];
 
 /**
  * npm run mutation [-- <fault id> ...]: copies the tracked tree to a scratch directory (sharing
