@@ -1,43 +1,45 @@
 import type { DomainError } from "../domain/index.ts";
 
-/** Stable wire error codes (docs/PROTOCOL.md). Clients switch on these, never on messages. */
-export type WireErrorCode =
-  | "BAD_REQUEST"
-  | "UNKNOWN_COMMAND"
-  | "PAYLOAD_TOO_LARGE"
-  | "UNAUTHORIZED"
-  | "FORBIDDEN"
-  | "NOT_FOUND"
-  | "NO_SESSION"
-  | "SESSION_ALREADY_OPEN"
-  | "SESSION_CLOSED"
-  | "VERSION_CONFLICT"
-  | "LOCKED"
-  | "CMD_ID_REUSED"
-  | "IDEMPOTENCY_EXPIRED"
-  | "EMPTY_DRAFT"
-  | "SOLD_OUT"
-  | "INVALID_QUANTITY"
-  | "INVALID_OPTIONS"
-  | "LIMIT_EXCEEDED"
-  | "REASON_REQUIRED"
-  | "ALREADY_CANCELLED"
-  | "INVALID_TRANSITION"
-  | "ALREADY_PRINTED"
-  | "OUTSTANDING_BALANCE"
-  | "PAYMENT_IN_PROGRESS"
-  | "REFUND_DUE"
-  | "INVALID_AMOUNT"
-  | "AMOUNT_EXCEEDS_DUE"
-  | "REFUND_EXCEEDS_PAYMENT"
-  | "UNKNOWN_REASON"
-  | "APPROVAL_REQUIRED"
-  | "PAYMENT_DECLINED"
-  | "PROVIDER_UNAVAILABLE"
-  | "PRICE_MISMATCH"
-  | "RATE_LIMITED"
-  | "BUSY"
-  | "INTERNAL";
+/** Stable wire error codes (docs/PROTOCOL.md §11; test/wire/protocol-docs.test.ts keeps the two equal). Clients switch on these, never on messages. */
+export const wireErrorCodes = [
+  "BAD_REQUEST",
+  "UNKNOWN_COMMAND",
+  "PAYLOAD_TOO_LARGE",
+  "UNAUTHORIZED",
+  "FORBIDDEN",
+  "NOT_FOUND",
+  "NO_SESSION",
+  "SESSION_ALREADY_OPEN",
+  "SESSION_CLOSED",
+  "VERSION_CONFLICT",
+  "LOCKED",
+  "CMD_ID_REUSED",
+  "IDEMPOTENCY_EXPIRED",
+  "EMPTY_DRAFT",
+  "SOLD_OUT",
+  "INVALID_QUANTITY",
+  "INVALID_OPTIONS",
+  "LIMIT_EXCEEDED",
+  "REASON_REQUIRED",
+  "ALREADY_CANCELLED",
+  "INVALID_TRANSITION",
+  "ALREADY_PRINTED",
+  "OUTSTANDING_BALANCE",
+  "PAYMENT_IN_PROGRESS",
+  "REFUND_DUE",
+  "INVALID_AMOUNT",
+  "AMOUNT_EXCEEDS_DUE",
+  "REFUND_EXCEEDS_PAYMENT",
+  "UNKNOWN_REASON",
+  "APPROVAL_REQUIRED",
+  "PAYMENT_DECLINED",
+  "PROVIDER_UNAVAILABLE",
+  "PRICE_MISMATCH",
+  "RATE_LIMITED",
+  "BUSY",
+  "INTERNAL",
+] as const;
+export type WireErrorCode = (typeof wireErrorCodes)[number];
 
 export interface WireError {
   readonly code: WireErrorCode;
@@ -100,3 +102,18 @@ export function fromDomainError(error: DomainError): WireError {
 export function wireError(code: WireErrorCode, message: string, details?: unknown): WireError {
   return details === undefined ? { code, message } : { code, message, details };
 }
+
+/**
+ * Codes that only HTTP routes and room joins give (never a command reply); docs/PROTOCOL.md §11
+ * lists them beside the command codes.
+ */
+export const httpAndJoinErrorCodes = [
+  "TABLE_FULL",
+  "NOT_READY",
+  "SESSION_OVER",
+  "UNSUPPORTED_MEDIA_TYPE",
+  "DAY_ALREADY_CLOSED",
+  "DAY_NOT_STARTED",
+  "DAY_NOT_CLOSED",
+] as const;
+export type HttpAndJoinErrorCode = (typeof httpAndJoinErrorCodes)[number];
