@@ -5,7 +5,7 @@ export const heartbeatEveryMs = 2_000;
 
 /** A kitchen display's connection: commands like a terminal's, plus the liveness heartbeat. */
 export class KitchenConnection {
-  #timer: NodeJS.Timeout | undefined;
+  #timer: ReturnType<typeof setInterval> | undefined;
   constructor(readonly room: Room) {}
 
   command<T = Record<string, unknown>>(type: string, fields: Record<string, unknown> = {}, cmdId: string = globalThis.crypto.randomUUID(), timeoutMs = 10_000): Promise<CommandReply<T>> {
@@ -20,7 +20,7 @@ export class KitchenConnection {
     this.stopHeartbeat();
     this.room.send("heartbeat");
     this.#timer = setInterval(() => this.room.send("heartbeat"), everyMs);
-    this.#timer.unref();
+    (this.#timer as { unref?: () => void }).unref?.(); // Node: do not keep the process alive
   }
 
   stopHeartbeat(): void {

@@ -1,30 +1,16 @@
 import { Client, type Room } from "@colyseus/sdk";
 
-/** The reply every command gets (docs/PROTOCOL.md). */
+/**
+ * The reply every command gets (docs/PROTOCOL.md), loosely typed for tests and benches that pass
+ * `type` as a string. New code: the typed RoomClient (clients/room-client.ts, docs/CLIENTS.md).
+ */
 export type CommandReply<T = Record<string, unknown>> =
   | { cmdId: string; ok: true; data: T }
   | { cmdId: string; ok: false; error: { code: string; message: string; details?: unknown } };
 
-export interface LoginResult {
-  token: string;
-  expiresAt: string;
-  staffId: string;
-  storeId: string;
-  role: string;
-  name: string;
-}
-
-/** Logs in over HTTP; throws with the server's error code on refusal. */
-export async function login(httpUrl: string, storeId: string, staffId: string, pin: string): Promise<LoginResult> {
-  const response = await fetch(`${httpUrl}/api/auth/login`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ storeId, staffId, pin }),
-  });
-  const body = (await response.json()) as { ok: boolean; data?: LoginResult; error?: { code: string; message: string } };
-  if (!body.ok || !body.data) throw Object.assign(new Error(body.error?.message ?? "login failed"), { code: body.error?.code });
-  return body.data;
-}
+// Login lives in the client library (clients/api.ts); re-exported for the existing callers.
+export { login, type LoginResult } from "./api.ts";
+import { login, type LoginResult } from "./api.ts";
 
 /**
  * A POS terminal's connection to one table room. `command` makes the cmdId unless given one

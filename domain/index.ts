@@ -8,3 +8,4 @@ export * from "./pricing.ts";
 export * from "./session/index.ts";
 export * from "./printing/index.ts";
 export * from "./stock/index.ts";
+export * from "./edit-lock.ts";

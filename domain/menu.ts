@@ -28,6 +28,8 @@ export interface MenuItem {
   readonly stationId: string;
   readonly soldOut: boolean;
   readonly optionGroups: readonly OptionGroup[];
+  /** Menu heading for guests (QR order page); absent = the general heading. */
+  readonly category?: string;
 }
 
 export interface Menu {

@@ -11,6 +11,7 @@ export const wireErrorCodes = [
   "NO_SESSION",
   "SESSION_ALREADY_OPEN",
   "SESSION_CLOSED",
+  "SESSION_TIMED_OUT",
   "VERSION_CONFLICT",
   "LOCKED",
   "CMD_ID_REUSED",
@@ -92,6 +93,9 @@ const domainToWire: Record<DomainError["code"], WireErrorCode> = {
   admin_only: "FORBIDDEN",
   remote_order_locked: "FORBIDDEN",
   prepaid_mismatch: "PRICE_MISMATCH",
+  session_timed_out: "SESSION_TIMED_OUT",
+  session_not_idle: "INVALID_TRANSITION",
+  role_not_allowed: "FORBIDDEN",
 };
 
 export function fromDomainError(error: DomainError): WireError {

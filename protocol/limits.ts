@@ -38,3 +38,11 @@ export const roomLimits = {
   /** A dropped terminal may come back within this window and keep its seat and session id. */
   reconnectSeconds: 20,
 } as const;
+
+/** R-OFF-2: a POS's offline queue (clients/offline-queue.ts) and the room's check of its origin. */
+export const offlineLimits = {
+  /** A queued command older than this is refused (a day-old queue needs a person, not a replay). */
+  queuedAgeMaxMs: 24 * 60 * 60 * 1000,
+  /** Commands one terminal may hold while offline; the next enqueue is refused (QUEUE_FULL). */
+  queueLengthMax: 200,
+} as const;

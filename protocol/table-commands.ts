@@ -23,6 +23,14 @@ const itemIds = z.array(id).min(1).max(orderLimits.draftLinesMax);
 const lineInput = z.strictObject({ menuId: id, quantity, optionIds, note });
 export type LineInput = z.infer<typeof lineInput>;
 
+/**
+ * R-OFF-2: where, by whom and when an offline terminal queued this command (clients/offline-queue.ts).
+ * The table room refuses it (FORBIDDEN, rule offline_origin) when it names another staff than the
+ * sender or another store/table than the room, or when it is older than offlineLimits.queuedAgeMaxMs.
+ */
+export const offlineOriginSchema = z.strictObject({ staffId: id, storeId: id, tableId: id, queuedAt: z.iso.datetime({ offset: true }) });
+export type OfflineOrigin = z.infer<typeof offlineOriginSchema>;
+
 const command = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
   z.strictObject({ cmdId: cmdIdSchema, type: z.literal(type), ...shape });
 
@@ -34,15 +42,17 @@ export const tableCommandSchema = z.discriminatedUnion("type", [
   command("draft.remove", { lineId: id }),
   command("draft.clear", {}),
   /** `lines` confirms those lines instead of the shared draft (an offline terminal's queue, R-OFF-2). */
-  command("confirm", { expectedVersion: version, draftVersion: version, lines: z.array(lineInput).max(orderLimits.draftLinesMax).optional() }),
+  command("confirm", { expectedVersion: version, draftVersion: version, lines: z.array(lineInput).max(orderLimits.draftLinesMax).optional(), offline: offlineOriginSchema.optional() }),
   command("item.cancel", { itemId: id, reason, reasonCode: cancelReasonCode.optional(), expectedVersion: version }),
   command("batch.cancel", { batchId: id, reason, reasonCode: cancelReasonCode.optional(), expectedVersion: version }),
   /** R-KDS-3: the floor marks served; only cooked items can be served. */
-  command("item.serve", { itemIds }),
+  command("item.serve", { itemIds, expectedVersion: version }),
   command("item.changeQuantity", { itemId: id, quantity, reason: reason.optional(), expectedVersion: version }),
   command("session.close", { reason: reason.optional(), expectedVersion: version }),
   /** R-VAL-1: admin only, with a reason. */
   command("session.reopen", { reason, sessionId: id.optional(), expectedVersion: version }),
+  /** R-OFF-1: staff take a timed-out session back into service. */
+  command("session.resume", { reason: reason.optional(), expectedVersion: version }),
   /** R-PAY-1: the payment panel's figures (read only); `ways` = equal split, `itemIds` = split by items. */
   command("payment.quote", { ways: z.number().int().min(1).max(moneyWire.splitWaysMax).optional(), itemIds: z.array(id).min(1).max(orderLimits.itemsPerSessionMax).optional() }),
   command("payment.start", {
@@ -54,8 +64,10 @@ export const tableCommandSchema = z.discriminatedUnion("type", [
     /** Demo/test card token for the VAN simulator (a real terminal reads the card itself). */
     cardToken: z.string().max(64).optional(),
     expectedVersion: version,
+    /** Only a cash payment may have been queued offline (a card needs the provider and the card). */
+    offline: offlineOriginSchema.optional(),
   }),
-  command("refund.start", { paymentId: id, amount: won, reason, reasonCode: reasonCodeSchema }),
+  command("refund.start", { paymentId: id, amount: won, reason, reasonCode: reasonCodeSchema, expectedVersion: version }),
   command("adjustment.apply", {
     kind: adjustmentKind,
     scope: z.enum(["session", "batch", "item"]),
@@ -72,12 +84,21 @@ export const tableCommandSchema = z.discriminatedUnion("type", [
   /** The customer receipt as data (for a screen), and printed on the receipt printer. */
   command("receipt.get", {}),
   command("receipt.print", {}),
+  /** R-CON-1: the table's edit lock (staff); the TTL's range is the store's (config `locks`); takeover is admin only. */
+  command("lock.take", { ttlSeconds: z.number().int().optional(), reason: reason.optional() }),
+  command("lock.release", {}),
+  command("lock.takeover", { reason }),
   /** 현금영수증 for a cash payment: a phone number (소득공제) or a business number (지출증빙). */
   /** Customer (QR phone) commands: its own cart, its confirm (a `qr` batch), a staff call. */
   command("cart.add", { menuId: id, quantity, optionIds, note }),
   command("cart.remove", { lineId: id }),
   command("cart.clear", {}),
   command("cart.confirm", {}),
+  /**
+   * A phone pays its own cart before it is sent (prepaid QR): `expectedTotalWon` is the total the
+   * phone showed (a changed price refuses with PRICE_MISMATCH instead of charging another amount).
+   */
+  command("cart.pay", { method: z.enum(["card", "easy_pay"]), expectedTotalWon: won, cardToken: z.string().max(64).optional() }),
   command("staff.call", { note: z.string().max(60).optional() }),
   command("cashReceipt.issue", { paymentId: id, purpose: z.enum(["income_deduction", "expense_proof"]), identity: z.string().regex(/^\d{10,13}$/, "10 to 13 digits") }),
 ]);
@@ -88,4 +109,4 @@ export const tableCommandTypes: ReadonlySet<string> = new Set(tableCommandSchema
 
 
 /** What a customer (QR phone) may send; everything else in a table room is staff's. */
-export const customerCommandTypes: ReadonlySet<string> = new Set(["cart.add", "cart.remove", "cart.clear", "cart.confirm", "staff.call"]);
+export const customerCommandTypes: ReadonlySet<string> = new Set(["cart.add", "cart.remove", "cart.clear", "cart.confirm", "cart.pay", "staff.call"]);

@@ -9,6 +9,7 @@ import { wireError, type WireError } from "../protocol/codes.ts";
 import { bodyHash, ReplyCache } from "./wire/idempotency.ts";
 import { errorReply, okReply, type Reply } from "../protocol/reply.ts";
 import { cmdIdSchema } from "../protocol/table-commands.ts";
+import { messageTypes } from "../protocol/rooms.ts";
 import { measurePlain } from "../protocol/measure.ts";
 import { idempotencyWindow } from "../server/retention.ts";
 import { crashPoints } from "../server/crash-points.ts";
@@ -20,6 +21,8 @@ export interface CommandMeta {
   readonly cmdId: string;
   readonly bodyHash: string;
   readonly principal: Principal;
+  /** The sending connection (Colyseus client sessionId, kept across a reconnection): the edit lock's terminal. */
+  readonly terminal?: string;
 }
 
 /** What a room plugs into the pipeline. */
@@ -62,13 +65,13 @@ export class CommandPipeline<C extends { type: string; cmdId: string }> {
     return this.spec.knownTypes.has(type);
   }
 
-  handle(principal: Principal, raw: unknown): Promise<Reply> {
+  handle(principal: Principal, raw: unknown, terminal?: string): Promise<Reply> {
     const cmdId = cmdIdOf(raw);
     const early = this.#precheck(raw, cmdId);
     if (early) return Promise.resolve(errorReply(cmdId, early));
     const type = (raw as { type: string }).type;
-    if (this.spec.runsBeside?.(type)) return this.#beside(principal, raw as Record<string, unknown>, cmdId);
-    const result = this.#mailbox.run(() => this.#run(principal, raw as Record<string, unknown>, cmdId));
+    if (this.spec.runsBeside?.(type)) return this.#beside(principal, raw as Record<string, unknown>, cmdId, terminal);
+    const result = this.#mailbox.run(() => this.#run(principal, raw as Record<string, unknown>, cmdId, terminal));
     return result ?? Promise.resolve(errorReply(cmdId, wireError("BUSY", "too many commands waiting in this room")));
   }
 
@@ -76,12 +79,12 @@ export class CommandPipeline<C extends { type: string; cmdId: string }> {
    * A command running beside the queue. A retry of one still under way (same sender, same cmdId)
    * waits for the first and gets its reply: it never starts a second payment.
    */
-  #beside(principal: Principal, raw: Record<string, unknown>, cmdId: string): Promise<Reply> {
+  #beside(principal: Principal, raw: Record<string, unknown>, cmdId: string, terminal: string | undefined): Promise<Reply> {
     const key = cacheKey({ storeId: principal.storeId, actorId: principal.staffId, cmdId });
     const running = this.#running.get(key);
     if (running) return running;
     if (this.#running.size >= roomLimits.mailboxLengthMax) return Promise.resolve(errorReply(cmdId, wireError("BUSY", "too many commands under way in this room")));
-    const started = this.#run(principal, raw, cmdId).finally(() => this.#running.delete(key));
+    const started = this.#run(principal, raw, cmdId, terminal).finally(() => this.#running.delete(key));
     this.#running.set(key, started);
     return started;
   }
@@ -124,7 +127,7 @@ export class CommandPipeline<C extends { type: string; cmdId: string }> {
     return undefined;
   }
 
-  async #run(principal: Principal, raw: Record<string, unknown>, cmdId: string): Promise<Reply> {
+  async #run(principal: Principal, raw: Record<string, unknown>, cmdId: string, terminal: string | undefined): Promise<Reply> {
     const parsed = this.spec.schema.safeParse(raw);
     if (!parsed.success) {
       const issues = parsed.error.issues.slice(0, 10).map((i) => ({ path: i.path.join("."), message: i.message }));
@@ -140,7 +143,7 @@ export class CommandPipeline<C extends { type: string; cmdId: string }> {
     if (replay) return replay;
     let outcome: Outcome;
     try {
-      outcome = await this.spec.execute(command, { cmdId, bodyHash: hash, principal });
+      outcome = await this.spec.execute(command, { cmdId, bodyHash: hash, principal, ...(terminal !== undefined ? { terminal } : {}) });
     } catch (error) {
       if (error instanceof AssertionError) this.spec.onBug(error);
       // Not remembered: nothing was written, so a retry with the same cmdId may still succeed.
@@ -196,7 +199,7 @@ export function wireCommands(room: Room, ctx: RoomContext, pipeline: CommandPipe
   room.onMessage("cmd", (client: Client<{ auth: Principal }>, message: unknown, reply) => {
     const startedAt = performance.now();
     const answer = client.auth
-      ? pipeline.handle(client.auth, message)
+      ? pipeline.handle(client.auth, message, client.sessionId)
       : Promise.resolve(errorReply("", wireError("UNAUTHORIZED", "join with a token first")));
     if (reply.id === undefined) void answer.then((r) => sendReply(client, r));
     void answer.then((r) => {
@@ -218,6 +221,9 @@ export function wireCommands(room: Room, ctx: RoomContext, pipeline: CommandPipe
     }).catch(() => undefined); // observing must never become an unhandled rejection
     return answer;
   });
+  // The client library's heartbeat (clients/room-client.ts): answered outside the mailbox, so a
+  // busy room still shows its link is alive.
+  room.onMessage(messageTypes.ping, () => ({ pong: true }));
   // Colyseus calls this with the received type, except for a message whose type is "*" itself:
   // then the payload arrives where the type should be, so nothing about the argument is trusted.
   room.onMessage("*", (client: Client, type: unknown, third: unknown) => {

@@ -1,6 +1,6 @@
-import type { ActorRef, Menu, MoneyPolicy, PaymentMethod } from "../domain/index.ts";
+import type { ActorRef, LockPolicy, Menu, MoneyPolicy, PaymentMethod } from "../domain/index.ts";
 import type { CashReceiptIssuer, PaymentProvider } from "../payments/provider.ts";
-import type { DocumentReader, PaymentReader, PrintStore, SessionReader, Storage, Writer } from "../storage/index.ts";
+import type { CartPaymentStore, DocumentReader, PaymentReader, PrintStore, SessionReader, Storage, Writer } from "../storage/index.ts";
 import type { PrintNotice, PrinterHealth, ResolvedPrinter } from "../server/printing/types.ts";
 import type { StockBook } from "./stock.ts";
 import type { SessionRegistry } from "./table/session-registry.ts";
@@ -10,6 +10,7 @@ import type { Logger } from "../server/logger.ts";
 import type { Clock } from "../server/clock.ts";
 import type { CommandObserver } from "../server/metrics.ts";
 import type { StaffCallDesk } from "./staff-calls.ts";
+import type { TableSignals } from "./table-signals.ts";
 
 /** `system`: the server acting on its own (payment reconciliation); no token ever carries it. */
 export type Role = "staff" | "admin" | "kitchen" | "customer" | "system";
@@ -50,6 +51,10 @@ export interface StoreView {
   readonly staffMayEditRemoteOrders: boolean;
   /** A QR scan at a free table opens a session (else NO_SESSION until staff seat it). */
   readonly qrOpensSession: boolean;
+  /** When a QR guest pays: "before" = only a paid cart is sent (cart.pay), "after" = never prepaid, or "either". */
+  readonly qrPayment: "after" | "before" | "either";
+  /** R-CON-1: the table edit lock's TTLs (config `locks`). */
+  readonly editLock: LockPolicy;
 }
 
 /** Everything rooms use, handed in by the server so rooms never reach for globals. */
@@ -71,8 +76,12 @@ export interface RoomContext {
   readonly metrics?: CommandObserver;
   readonly payments: PaymentDesk;
   readonly staffCalls: StaffCallDesk;
+  /** Table rooms' news for the floor view (their edit locks). */
+  readonly tableSignals: TableSignals;
   readonly documents: DocumentReader;
   readonly paymentRecords: PaymentReader;
+  /** Prepaid QR carts: the intent written before the card company is called (migration 0010). */
+  readonly cartPayments: CartPaymentStore;
   newId(): string;
   verifyToken(token: unknown): Promise<VerifyResult>;
   /** A second person's PIN for an approval (adjustments above the threshold); attempts are limited like logins. */

@@ -134,6 +134,20 @@ export const CartState = schema(
 );
 export type CartState = SchemaType<typeof CartState>;
 
+/** R-CON-1: who holds the table's edit lock and until when (ISO times). */
+export const EditLockState = schema(
+  {
+    holderStaffId: t.string(),
+    holderName: t.string(),
+    /** The holding connection's sessionId: a terminal compares it with its own `room.sessionId`. */
+    holderTerminal: t.string(),
+    takenAt: t.string(),
+    expiresAt: t.string(),
+  },
+  "EditLock",
+);
+export type EditLockState = SchemaType<typeof EditLockState>;
+
 export const TableState = schema(
   {
     storeId: t.string(),
@@ -168,6 +182,8 @@ export const TableState = schema(
     stock: t.map(StockState),
     /** Per station: is at least one kitchen screen alive (heartbeat within the limit)? */
     kitchenOnline: t.map("boolean"),
+    /** R-CON-1: the edit lock under key "table" while one is held; staff views only (a phone never sees it). */
+    lock: t.map(EditLockState).view(),
   },
   "TableState",
 );

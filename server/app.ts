@@ -5,7 +5,7 @@ import { RedisDriver } from "@colyseus/redis-driver";
 import { mkdirSync } from "node:fs";
 import { createServer as createNetServer } from "node:net";
 import { join, resolve } from "node:path";
-import { CommitWriter, ThreadedWriter, type Writer, createDocumentReader, createPaymentReader, createKitchenReader, createOutboxStore, createPrintStore, createSessionReader, createStockReader, openStorage, type Storage } from "../storage/index.ts";
+import { CommitWriter, ThreadedWriter, type Writer, createCartPaymentStore, createDocumentReader, createFloorReader, createPaymentReader, createKitchenReader, createOutboxStore, createPrintStore, createSessionReader, createStockReader, openStorage, type Storage } from "../storage/index.ts";
 import { PrinterEmulator, sanitizeForPrinter } from "../printers/index.ts";
 import { AdminRoom } from "../rooms/admin/admin-room.ts";
 import { PrintService, resolvePrinters } from "./printing/print-service.ts";
@@ -14,7 +14,10 @@ import { createCardProvider, createCashProvider } from "../payments/index.ts";
 import { startVanSimulator, type VanSimulator } from "../payments/simulator/index.ts";
 import { approverVerifier } from "./approver.ts";
 import { PaymentReconciler } from "./payment-reconciler.ts";
+import { IdleSweeper } from "./idle-sweeper.ts";
 import { StaffCallDesk } from "../rooms/staff-calls.ts";
+import { TableSignals } from "../rooms/table-signals.ts";
+import { FloorRoom } from "../rooms/floor/floor-room.ts";
 import { roomLimits } from "../protocol/limits.ts";
 import { TableRoom } from "../rooms/table/table-room.ts";
 import { roomNames } from "../protocol/rooms.ts";
@@ -75,6 +78,8 @@ export interface AppOptions {
   readonly paymentTimeoutMs?: number | undefined;
   /** RECONCILE_INTERVAL_MS: how often pending payment intents are settled with the provider. */
   readonly reconcileIntervalMs?: number | undefined;
+  /** IDLE_SWEEP_INTERVAL_MS: how often idle sessions are looked for (R-OFF-1; also once at start). */
+  readonly idleSweepIntervalMs?: number | undefined;
 }
 
 /** The port is taken by another process: nothing was started (no printing lease, no printer). */
@@ -96,6 +101,7 @@ export interface RunningApp {
   /** The built-in VAN simulator when no VAN_URL is set. */
   readonly vanSimulator: VanSimulator | undefined;
   readonly reconciler: PaymentReconciler;
+  readonly idleSweeper: IdleSweeper;
   /** This process's lease holder id. */
   readonly instanceId: string;
   readonly readiness: Readiness;
@@ -202,13 +208,17 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     payments,
     documents: createDocumentReader(storage),
     paymentRecords: createPaymentReader(storage),
+    cartPayments: createCartPaymentStore(storage),
     staffCalls: new StaffCallDesk(),
+    tableSignals: new TableSignals(),
     metrics,
   };
   const reconciler = new PaymentReconciler(ctx, ctx.paymentRecords, options.clock, options.log, {
     ...(options.reconcileIntervalMs ? { intervalMs: options.reconcileIntervalMs } : {}),
     ...(options.paymentTimeoutMs ? { minAgeMs: options.paymentTimeoutMs * 3 } : {}),
   });
+  // R-OFF-1: sessions idle past their store's timeout move to timed_out, found in the database.
+  const idleSweeper = new IdleSweeper(ctx, ctx.reader, options.config, options.clock, options.log, { intervalMs: options.idleSweepIntervalMs });
   const startedAtMs = options.clock.nowMs();
   const httpServer = new GuardedHttpServer();
   const presence = options.redisUrl ? new RedisPresence(options.redisUrl) : undefined;
@@ -224,6 +234,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     rooms: {
       [roomNames.table]: defineRoom(TableRoom.withContext(ctx)).filterBy(["storeId", "tableId"]),
       [roomNames.kitchen]: defineRoom(KitchenRoom.withContext(ctx)).filterBy(["storeId", "stationId"]),
+      [roomNames.floor]: defineRoom(FloorRoom.withContext(ctx, createFloorReader(storage))).filterBy(["storeId"]),
       [roomNames.admin]: defineRoom(AdminRoom.withContext(ctx)).filterBy(["storeId"]),
     },
     express: (app) => installRoutes(app, { config: options.config, ctx, tokens, relay, startedAtMs, emulators, login: options.login, trustProxy: options.trustProxy, readiness,
@@ -244,6 +255,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     kitchenStatus.stop();
     stopStage = "payment reconciliation";
     await reconciler.stop();
+    await idleSweeper.stop();
     stopStage = "outbox relay";
     await relay.stop();
     await retention.stop();
@@ -287,8 +299,9 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   retention.start();
   kitchenStatus.start();
   reconciler.start();
+  idleSweeper.start();
   return {
-    server, ctx, relay, databaseFile, tokens, printing, emulator, emulators, vanSimulator, reconciler, instanceId, readiness, stop,
+    server, ctx, relay, databaseFile, tokens, printing, emulator, emulators, vanSimulator, reconciler, idleSweeper, instanceId, readiness, stop,
     get stopStage() {
       return stopStage;
     },

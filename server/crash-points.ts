@@ -17,6 +17,10 @@ export const crashPointNames = [
   "payment-after-intent",
   /** The provider approved; the approval is not recorded yet (rooms/table/payment-flow.ts). */
   "payment-before-record",
+  /** A phone's prepaid cart intent is durable; the provider has not been called (rooms/table/cart-checkout.ts). */
+  "cart-pay-after-intent",
+  /** The provider approved a prepaid cart; the order and its payment are not committed yet (rooms/table/cart-checkout.ts). */
+  "cart-pay-before-order",
 ] as const;
 export type CrashPointName = (typeof crashPointNames)[number];
 

@@ -77,6 +77,7 @@ async function main(): Promise<void> {
       vanUrl: process.env.VAN_URL || undefined,
       paymentTimeoutMs: positiveIntFrom("PAYMENT_TIMEOUT_MS"),
       reconcileIntervalMs: positiveIntFrom("RECONCILE_INTERVAL_MS"),
+      idleSweepIntervalMs: positiveIntFrom("IDLE_SWEEP_INTERVAL_MS"),
     });
   } catch (error) {
     if (!(error instanceof PortInUseError)) throw error;

@@ -5,10 +5,13 @@ import type { PaymentMethod } from "../domain/index.ts";
 import type { PaymentReader, PendingPaymentRow, PendingRefundRow } from "../storage/index.ts";
 import type { Clock } from "./clock.ts";
 import type { Logger } from "./logger.ts";
+import { reconcileCartPayment } from "./cart-reconcile.ts";
 
 export interface ReconcileReport {
   readonly payments: { readonly approved: number; readonly voided: number; readonly declined: number; readonly stillPending: number };
   readonly refunds: { readonly completed: number; readonly failed: number; readonly stillPending: number };
+  /** Prepaid QR carts (cart_payments) left between the charge and the order. */
+  readonly carts: { readonly confirmed: number; readonly failed: number; readonly refunded: number; readonly stillPending: number };
 }
 
 export const reconcileDefaults = {
@@ -85,8 +88,18 @@ export class PaymentReconciler {
         refunds[outcome] += 1;
       });
     }
-    const report = { payments, refunds };
-    if (visited > 0) this.log.info("payment reconciliation", { ...payments, refundsCompleted: refunds.completed, refundsFailed: refunds.failed, refundsPending: refunds.stillPending });
+    const carts = { confirmed: 0, failed: 0, refunded: 0, stillPending: 0 };
+    for (let after = { at: "", id: "" }; !this.#stopped;) {
+      const rows = this.ctx.cartPayments.unsettled(cutoff, reconcileDefaults.pageSize, after);
+      if (rows.length === 0) break;
+      after = { at: rows.at(-1)!.createdAt, id: rows.at(-1)!.paymentId };
+      visited += rows.length;
+      await inParallel(rows.filter((row) => !this.ctx.payments.inFlight.has(row.paymentId)), reconcileDefaults.concurrency, async (row) => {
+        carts[await reconcileCartPayment(this.ctx, row, systemMeta(row.storeId, `reconcile#${row.paymentId}`))] += 1;
+      });
+    }
+    const report = { payments, refunds, carts };
+    if (visited > 0) this.log.info("payment reconciliation", { ...payments, refundsCompleted: refunds.completed, refundsFailed: refunds.failed, refundsPending: refunds.stillPending, ...prefixed("cart", carts) });
     return report;
   }
 
@@ -126,6 +139,10 @@ export class PaymentReconciler {
     if (!outcome.ok) return "stillPending";
     return result.kind;
   }
+}
+
+function prefixed(prefix: string, counts: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(counts).map(([k, v]) => [`${prefix}${k[0]!.toUpperCase()}${k.slice(1)}`, v]));
 }
 
 function systemMeta(storeId: string, cmdId: string): CommandMeta {

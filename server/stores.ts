@@ -15,6 +15,8 @@ export function storeViews(config: AppConfig): Map<string, StoreView> {
       receiptStationId: s.money.receiptStationId ?? s.stations[0]!.id,
       staffMayEditRemoteOrders: s.orders.staffMayEditRemoteOrders,
       qrOpensSession: s.orders.qrOpensSession,
+      qrPayment: s.orders.qrPayment,
+      editLock: { defaultSeconds: s.locks.ttlSeconds, minSeconds: s.locks.minTtlSeconds, maxSeconds: s.locks.maxTtlSeconds },
     }]),
   );
 }

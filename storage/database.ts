@@ -10,6 +10,8 @@ import * as printSuperseded from "./migrations/2026_12_03_0006_print_superseded.
 import * as payments from "./migrations/2026_12_03_0007_payments.ts";
 import * as dailyClose from "./migrations/2026_12_03_0008_daily_close.ts";
 import * as qrSecrets from "./migrations/2026_12_03_0009_qr_secrets.ts";
+import * as cartPayments from "./migrations/2026_12_03_0010_cart_payments.ts";
+import * as sessionActivity from "./migrations/2026_12_03_0011_session_activity.ts";
 
 export type Sqlite = Database.Database;
 
@@ -24,6 +26,8 @@ const migrations: Record<string, Migration> = {
   "2026_12_03_0007_payments": payments,
   "2026_12_03_0008_daily_close": dailyClose,
   "2026_12_03_0009_qr_secrets": qrSecrets,
+  "2026_12_03_0010_cart_payments": cartPayments,
+  "2026_12_03_0011_session_activity": sessionActivity,
 };
 
 export interface Storage {

@@ -6,7 +6,7 @@ export { WriteFailure, type WriteFailureReason, type WriteFailureKind } from "./
 export { createKitchenReader, type KitchenReader, type TicketRow, type ItemRow } from "./kitchen-reader.ts";
 export { createPrintStore, type PrintStore, type SlipRow, type JobRow, type PrintWrite } from "./print-store.ts";
 export { createStockReader, StockExhaustedError, type StockReader } from "./stock.ts";
-export { createSessionReader, type SessionReader, type ProcessedCommand, type CommandKey } from "./session-reader.ts";
+export { createSessionReader, type SessionReader, type ProcessedCommand, type CommandKey, type IdleSessionRow } from "./session-reader.ts";
 export { createOutboxStore, createOutboxPruner, retentionLimits, type OutboxStore, type OutboxRow, type OutboxPruner, type PruneWrite } from "./outbox.ts";
 export { verifyAuditChain, chainHash, genesisHash, type AuditEntry, type AuditVerdict } from "./audit.ts";
 export { storageLimits } from "./limits.ts";
@@ -15,3 +15,5 @@ export { createDocumentReader, type DocumentReader, type CashReceiptRow } from "
 export { createPaymentReader, type PaymentReader, type PaymentRow, type RefundRow, type PendingPaymentRow, type PendingRefundRow } from "./payment-reader.ts";
 export { createReportReader, type ReportReader, type ReportSessionRow, type DailyCloseRow, type CloseDayRequest, type CloseDayResult } from "./report-reader.ts";
 export { createQrStore, type QrStore, type QrSecret, type QrRotation, type QrRotated } from "./qr-store.ts";
+export { createCartPaymentStore, type CartPaymentStore, type CartPayment, type CartPaymentLine, type CartPaymentStatus } from "./cart-payment-store.ts";
+export { createFloorReader, type FloorReader, type LiveVersion } from "./floor-reader.ts";

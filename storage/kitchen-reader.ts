@@ -11,7 +11,8 @@ export interface ItemRow {
   cook_started_at: string | null; cooked_at: string | null; served_at: string | null; missing_at: string | null; missing_note: string | null;
 }
 
-const live = "('open', 'in_kitchen', 'paying')";
+// A timed-out table is not over (R-OFF-1): its tickets stay on the kitchen screen until it closes.
+const live = "('open', 'in_kitchen', 'paying', 'timed_out')";
 
 /** What the kitchen board is rebuilt from at start: tickets and items of every live session. */
 export function createKitchenReader(storage: Storage) {

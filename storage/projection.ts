@@ -172,6 +172,8 @@ export function createProjector(storage: Storage, prints: PrintStore) {
         case "SessionOpened":
         case "SessionClosed":
         case "SessionReopened":
+        case "SessionTimedOut":
+        case "SessionResumed":
           return;
         default:
           // A new event type must say what it writes: a compile error here, and the unit fails at run time.
@@ -179,7 +181,8 @@ export function createProjector(storage: Storage, prints: PrintStore) {
       }
     },
     saveSession(ctx: EventContext, snapshot: SessionSnapshot, at: string): void {
-      const closed = snapshot.status === "closed" || snapshot.status === "timed_out" || snapshot.status === "cancelled";
+      // A timed-out session is not closed (R-OFF-1): it keeps its table and its balance.
+      const closed = snapshot.status === "closed" || snapshot.status === "cancelled";
       upsertSession.run({
         session_id: ctx.sessionId, store_id: ctx.storeId, table_id: ctx.tableId, status: snapshot.status, version: snapshot.version,
         guests: snapshot.guests, total_won: snapshot.total, opened_at: snapshot.openedAt, closed_at: closed ? at : null,

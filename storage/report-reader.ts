@@ -49,7 +49,7 @@ export function createReportReader(storage: Storage) {
   );
   const live = db.prepare(
     `select session_id, table_id, status, closed_at from sessions
-     where store_id = ? and status in ('open', 'in_kitchen', 'paying') order by table_id, session_id limit ?`,
+     where store_id = ? and status in ('open', 'in_kitchen', 'paying', 'timed_out') order by table_id, session_id limit ?`,
   );
   const pendingSessions = db.prepare(
     `select session_id from payments where store_id = ? and status = 'pending'
@@ -107,7 +107,7 @@ export function createReportReader(storage: Storage) {
     closedSessions(storeId: string, fromIso: string, toIso: string, limit: number): ReportSessionRow[] {
       return closedIn.all(storeId, fromIso, toIso, limit) as ReportSessionRow[];
     },
-    /** Tables with a live session right now. */
+    /** Tables with a live session right now (timed-out ones included: their balance is still due, R-OFF-1). */
     liveSessions(storeId: string, limit: number): ReportSessionRow[] {
       return live.all(storeId, limit) as ReportSessionRow[];
     },

@@ -159,6 +159,23 @@ export interface ReopenSession extends CommandBase {
   readonly reason: string;
 }
 
+/**
+ * R-OFF-1: the idle sweeper (system actor only) moves a session that saw no activity for the store's
+ * idle timeout to `timed_out`. `lastActivityAt` is the last activity the sweeper saw; the session is
+ * left alone when it moved since, or when it has not been idle that long at `at`.
+ */
+export interface TimeOutSession extends CommandBase {
+  readonly type: "TimeOutSession";
+  readonly lastActivityAt: string;
+  readonly idleTimeoutSeconds: number;
+}
+
+/** R-OFF-1: staff take a timed-out session back into service (it takes orders again). */
+export interface ResumeSession extends CommandBase {
+  readonly type: "ResumeSession";
+  readonly reason?: string | undefined;
+}
+
 export type SessionCommand =
   | OpenSession
   | ConfirmDraft
@@ -176,4 +193,6 @@ export type SessionCommand =
   | RecordPaymentResult
   | RequestRefund
   | RecordRefundResult
-  | ReopenSession;
+  | ReopenSession
+  | TimeOutSession
+  | ResumeSession;

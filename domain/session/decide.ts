@@ -6,7 +6,8 @@ import { won, zeroWon } from "../money.ts";
 import type { CloseSession, ConfirmDraft, OpenSession, SessionCommand } from "./commands.ts";
 import type { DomainError } from "./errors.ts";
 import type { SessionState } from "./state.ts";
-import { isActive } from "./state.ts";
+import { isLive } from "./state.ts";
+import { decideResume, decideTimeOut, timedOutRefusal } from "./idle.ts";
 import type { ConfirmedItem, SessionEvent } from "./events.ts";
 import { ticketEvents } from "./tickets.ts";
 import { stockShortfall } from "../stock/levels.ts";
@@ -18,6 +19,7 @@ import {
 } from "./decide-payment.ts";
 import { amountsOf, adjustmentsLapsingWith, moneyViolation } from "./amounts.ts";
 import { evolve } from "./evolve.ts";
+import { staleConflict, type SessionHistory } from "./rebase.ts";
 
 /** One rule's answer: the events it would add, or why not. */
 export type Step = { ok: true; events: SessionEvent[] } | { ok: false; error: DomainError };
@@ -54,10 +56,10 @@ export interface DecideContext {
  * R-VAL-2, no discount below zero) checked on the state the events lead to. A command that would
  * break one is refused; an accepted one returns that state, so nobody folds twice.
  */
-export function decide(command: SessionCommand, state: SessionState, context: DecideContext): Decision {
-  if (command.expectedVersion !== undefined && command.expectedVersion !== state.version) {
-    return reject({ code: "version_conflict", expected: command.expectedVersion, actual: state.version });
-  }
+export function decide(command: SessionCommand, state: SessionState, context: DecideContext, history?: SessionHistory): Decision {
+  // R-CON-2: a stale command is merged when it commutes with what happened since (rebase.ts), else refused.
+  const conflict = staleConflict(command, state, history);
+  if (conflict) return reject(conflict);
   const step = decideStep(command, state, context);
   if (!step.ok) return step;
   const events = [...step.events];
@@ -70,7 +72,7 @@ export function decide(command: SessionCommand, state: SessionState, context: De
   }
   // A money step or a correction closes the table when it settles it; a new order never does
   // (a prepaid order arrives settled and the guests are still eating).
-  if (closesWhenSettled(command) && isActive(after.status) && settled(after) && !settled(state)) {
+  if (closesWhenSettled(command) && isLive(after.status) && settled(after) && !settled(state)) {
     const close = autoClose(after, command.actor, command.at);
     if (close) {
       events.push(close);
@@ -110,8 +112,15 @@ function decideStep(command: SessionCommand, state: SessionState, context: Decid
   if (command.type === "OpenSession") return decideOpen(command, state);
   if (state.status === "none") return reject({ code: "no_open_session" });
   if (command.type === "ReopenSession") return decideReopen(command, state);
-  if (!isActive(state.status)) return reject({ code: "session_closed", status: state.status });
+  // A timed-out session is not over (R-OFF-1): it refuses only what adds to the order (idle.ts).
+  if (!isLive(state.status)) return reject({ code: "session_closed", status: state.status });
+  const timedOut = timedOutRefusal(command, state);
+  if (timedOut) return reject(timedOut);
   switch (command.type) {
+    case "TimeOutSession":
+      return decideTimeOut(command, state);
+    case "ResumeSession":
+      return decideResume(command, state);
     case "ConfirmDraft":
       return decideConfirm(command, state, context);
     case "CancelItem":
@@ -148,7 +157,7 @@ function decideStep(command: SessionCommand, state: SessionState, context: Decid
 }
 
 function decideOpen(command: OpenSession, state: SessionState): Step {
-  if (isActive(state.status)) return reject({ code: "session_already_open", sessionId: state.sessionId });
+  if (isLive(state.status)) return reject({ code: "session_already_open", sessionId: state.sessionId });
   if (!Number.isSafeInteger(command.guests) || command.guests < 0 || command.guests > orderLimits.guestsMax) {
     return reject({ code: "invalid_guests", max: orderLimits.guestsMax });
   }

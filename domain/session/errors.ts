@@ -1,3 +1,5 @@
+import type { ConflictingChange } from "./rebase.ts";
+
 /** Which total a money bound applies to. */
 export type AmountKind = "line" | "draft" | "session";
 
@@ -9,7 +11,11 @@ export type DomainError =
   | { code: "no_open_session" }
   | { code: "session_already_open"; sessionId: string }
   | { code: "session_closed"; status: string }
-  | { code: "version_conflict"; expected: number; actual: number }
+  /**
+   * R-CON-2: a stale command that does not commute with what happened since (rebase.ts). `changes`
+   * lists those changes (absent when no history was given; empty when the version is from the future).
+   */
+  | { code: "version_conflict"; expected: number; actual: number; changes?: readonly ConflictingChange[]; changesOmitted?: number }
   | { code: "empty_draft" }
   | { code: "too_many_lines"; max: number }
   /** A line, draft (confirm batch) or session total would pass moneyLimits.totalMax; `amount` is what it would have been. */
@@ -54,6 +60,12 @@ export type DomainError =
   /** R-TLL-2: QR/app items are the guest's; staff may not change them unless the store allows it. */
   | { code: "remote_order_locked"; itemId: string; source: string }
   /** A prepaid order whose paid amount is not what its items cost here (client prices are ignored). */
-  | { code: "prepaid_mismatch"; amount: number; total: number };
+  | { code: "prepaid_mismatch"; amount: number; total: number }
+  /** R-OFF-1: a timed-out session takes no new order until staff resume it. */
+  | { code: "session_timed_out" }
+  /** R-OFF-1: the session moved since the sweeper looked, or has not been idle long enough. */
+  | { code: "session_not_idle"; lastActivityAt: string }
+  /** A command only certain actors may give (the idle timeout: the system; a resume: staff). */
+  | { code: "role_not_allowed"; action: string; role: string };
 
 export type DomainErrorCode = DomainError["code"];

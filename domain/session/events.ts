@@ -206,6 +206,19 @@ export interface SessionReopened extends EventBase {
   readonly reason: string;
 }
 
+/** R-OFF-1: idle for the store's timeout; what was still due then stays due (never lost). */
+export interface SessionTimedOut extends EventBase {
+  readonly type: "SessionTimedOut";
+  readonly lastActivityAt: string;
+  readonly outstanding: Won;
+}
+
+/** R-OFF-1: staff took a timed-out session back into service. */
+export interface SessionResumed extends EventBase {
+  readonly type: "SessionResumed";
+  readonly reason: string;
+}
+
 export type SessionEvent =
   | SessionOpened
   | BatchConfirmed
@@ -229,6 +242,8 @@ export type SessionEvent =
   | RefundRequested
   | RefundCompleted
   | RefundFailed
-  | SessionReopened;
+  | SessionReopened
+  | SessionTimedOut
+  | SessionResumed;
 
 export type SessionEventType = SessionEvent["type"];

@@ -6,7 +6,8 @@ import { liveItems } from "./state.ts";
 
 /** Folds one event into the state. Only folds: every rule was checked by decide. */
 export function evolve(state: SessionState, event: SessionEvent): SessionState {
-  const next = apply(state, event);
+  // Every event is activity (R-OFF-1): the idle timeout counts from the last one.
+  const next = { ...apply(state, event), lastActivityAt: event.at };
   // Open, in kitchen and paying follow from what the session holds; closed ones stay as closed.
   return next.status === "open" || next.status === "in_kitchen" || next.status === "paying" ? { ...next, status: activeStatus(next) } : next;
 }
@@ -94,6 +95,11 @@ function apply(state: SessionState, event: SessionEvent): SessionState {
     }
     case "SessionReopened":
       return { ...s, status: "in_kitchen", closedReason: null };
+    case "SessionTimedOut":
+      return { ...s, status: "timed_out" };
+    case "SessionResumed":
+      // "open" is a placeholder: evolve derives open / in kitchen / paying from the contents.
+      return { ...s, status: "open" };
     case "AdjustmentApplied": {
       const adjustments = new Map(s.adjustments);
       const { adjustmentId, kind, scope, targetId, percent, amount, reasonCode, note } = event;

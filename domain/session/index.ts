@@ -7,3 +7,4 @@ export { decide, type Decision, type DecideContext, type MoneyPolicy, type Step,
 export { defaultMoneyPolicy } from "./decide-payment.ts";
 export * from "./amounts.ts";
 export { evolve, fold, assertTotals } from "./evolve.ts";
+export { staleConflict, rebaseLimits, type AdjustmentTarget, type ConflictingChange, type SessionHistory, type VersionConflict } from "./rebase.ts";

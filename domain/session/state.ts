@@ -164,6 +164,8 @@ export interface SessionState {
   readonly refunds: ReadonlyMap<string, Refund>;
   /** Why and by whom the session was closed (or reopened), for the screens. */
   readonly closedReason: string | null;
+  /** R-OFF-1: time of the last event folded (the session's last durable activity); "" before any. */
+  readonly lastActivityAt: string;
 }
 
 export function initialSessionState(): SessionState {
@@ -183,6 +185,7 @@ export function initialSessionState(): SessionState {
     payments: new Map(),
     refunds: new Map(),
     closedReason: null,
+    lastActivityAt: "",
   };
 }
 
@@ -191,9 +194,17 @@ export function isActive(status: SessionStatus): boolean {
   return status === "open" || status === "in_kitchen" || status === "paying";
 }
 
-/** A session that will never change again: the room may drop it (house style `isTerminal`). */
+/**
+ * A session that still holds its table: active, or timed out (R-OFF-1: idle, but not over; its
+ * balance is still due and staff resume or close it). Nobody opens a new session beside it.
+ */
+export function isLive(status: SessionStatus): boolean {
+  return isActive(status) || status === "timed_out";
+}
+
+/** A session that is over: the room may drop it (house style `isTerminal`). A timed-out one is not. */
 export function isTerminal(status: SessionStatus): boolean {
-  return status === "closed" || status === "timed_out" || status === "cancelled";
+  return status === "closed" || status === "cancelled";
 }
 
 /** SPEC batch states, derived from its items: every item cancelled → void; every live one cooked or served → ready. */

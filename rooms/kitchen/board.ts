@@ -171,6 +171,9 @@ export class KitchenBoard {
       case "SessionOpened":
       case "TicketPrintRequested":
       case "SessionReopened":
+      // A timed-out table is not over (R-OFF-1): its tickets stay until it closes.
+      case "SessionTimedOut":
+      case "SessionResumed":
       case "AdjustmentApplied":
       case "AdjustmentRemoved":
       case "RefundRequested":

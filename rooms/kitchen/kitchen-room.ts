@@ -55,6 +55,7 @@ export class KitchenRoom extends Room<{ state: KitchenState; metadata: JoinOptio
     };
     this.state.storeId = store.id;
     this.state.stationId = stationId;
+    this.state.urgentAfterMinutes = minutes.urgentAfterMinutes;
     guardJoins(this, this.ctx, kitchenRoles, () => ({ storeId: store.id }));
     const board = this.ctx.board;
     syncTickets(this.state, board, this.#scope, this.ctx.clock.nowMs());

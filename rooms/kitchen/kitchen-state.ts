@@ -65,6 +65,8 @@ export const KitchenState = schema(
     /** The last bumped ticket ids, newest last, for recall. */
     bumped: t.array("string"),
     kitchenOnline: t.map("boolean"),
+    /** Config `kitchen.urgentAfterMinutes`, so a screen can colour its timers before `urgent` flips. */
+    urgentAfterMinutes: t.uint16().default(0),
   },
   "KitchenState",
 );

@@ -77,6 +77,12 @@ export function auditFor(command: SessionCommand, before: SessionState, after: S
     }
     case "ReopenSession":
       return [{ action: "session.reopen", entityType: "session", entityId: after.sessionId, before: { status: before.status }, after: { status: after.status }, reason: command.reason }];
+    case "TimeOutSession":
+      if (events.length === 0) return [];
+      return [{ action: "session.timeout", entityType: "session", entityId: after.sessionId, before: { status: before.status, lastActivityAt: command.lastActivityAt }, after: { status: after.status, outstanding: amountsOf(after).outstanding }, reason: `idle ${command.idleTimeoutSeconds}s` }];
+    case "ResumeSession":
+      if (events.length === 0) return [];
+      return [{ action: "session.resume", entityType: "session", entityId: after.sessionId, before: { status: before.status }, after: { status: after.status, outstanding: amountsOf(after).outstanding }, reason: command.reason || null }];
     default:
       return assertNever(command);
   }

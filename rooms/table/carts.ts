@@ -62,6 +62,21 @@ export class Carts {
     return [...this.of(customerId).lines.values()].map((l) => ({ menuId: l.menuId, quantity: l.quantity, optionIds: [...l.optionIds], note: l.note }));
   }
 
+  lineIds(customerId: string): string[] {
+    return [...this.of(customerId).lines.keys()];
+  }
+
+  /** The lines an order took (a paid cart); lines added while it was being paid stay. */
+  removeLines(customerId: string, lineIds: readonly string[]): void {
+    const cart = this.of(customerId);
+    for (const lineId of lineIds) {
+      const line = cart.lines.get(lineId);
+      if (!line) continue;
+      cart.lines.delete(lineId);
+      cart.totalWon -= line.lineTotalWon;
+    }
+  }
+
   /** Every cart goes with the session (a new one starts clean). */
   clearAll(): void {
     this.state.carts.clear();

@@ -94,6 +94,7 @@ export class Draft {
 }
 
 function notOpen(status: string): Outcome {
+  if (status === "timed_out") return { ok: false, error: wireError("SESSION_TIMED_OUT", "the session timed out; resume it first (session.resume)", { status }) };
   return status === "none"
     ? { ok: false, error: wireError("NO_SESSION", "open the table first (session.open)") }
     : { ok: false, error: wireError("SESSION_CLOSED", `session is ${status}`, { status }) };

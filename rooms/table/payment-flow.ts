@@ -22,6 +22,7 @@ export interface RefundInput {
   readonly amount: number;
   readonly reason: string;
   readonly reasonCode: string;
+  readonly expectedVersion?: number | undefined;
 }
 
 /**
@@ -82,7 +83,7 @@ export class PaymentFlow {
     }
     const refundId = this.ctx.newId();
     const requested = await this.session.submit(meta, () => ({
-      command: { type: "RequestRefund", refundId, paymentId: input.paymentId, amount: input.amount, reason: input.reason, reasonCode: input.reasonCode },
+      command: { type: "RequestRefund", refundId, paymentId: input.paymentId, amount: input.amount, reason: input.reason, reasonCode: input.reasonCode, expectedVersion: input.expectedVersion },
       reply: (s) => refundView(s, refundId),
     }));
     if (!requested.ok) return requested;

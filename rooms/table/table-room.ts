@@ -7,14 +7,16 @@ import { roomLimits } from "../../protocol/limits.ts";
 import { TableState } from "../table-state.ts";
 import { wireError } from "../../protocol/codes.ts";
 import { customerCommandTypes, tableCommandSchema, tableCommandTypes, type TableCommand } from "../../protocol/table-commands.ts";
-import { Carts } from "./carts.ts";
-import { customerLimits, SlidingLimit } from "./customer-limits.ts";
+import { GuestDesk } from "./guest-desk.ts";
+import { revealLineArrays } from "./view-arrays.ts";
 import { Draft } from "./draft.ts";
 import type { TableSession } from "./table-session.ts";
-import { amountsOf, assertNever, fold, initialSessionState, isActive, isTerminal, type ActorRef, type SessionState } from "../../domain/index.ts";
+import { amountsOf, assertNever, fold, initialSessionState, isActive, isLive, isTerminal, type ActorRef, type SessionState } from "../../domain/index.ts";
 import { PaymentFlow } from "./payment-flow.ts";
 import { quoteView, refreshPaymentReply } from "./payment-view.ts";
 import { ReceiptDesk } from "./receipt-desk.ts";
+import { TableEditLock } from "./edit-lock.ts";
+import { offlineOriginError } from "./offline-origin.ts";
 import { syncSession, syncStock } from "./state-sync.ts";
 
 interface JoinOptions {
@@ -26,8 +28,6 @@ interface JoinOptions {
 const tableRoles = ["staff", "admin", "customer"] as const;
 const staffRoles = ["staff", "admin"] as const;
 const customerRoles = ["customer"] as const;
-/** Close code a phone gets when its table's session ends (its customer token is dead from then on). */
-const closedForCustomers = 4401;
 
 /**
  * One room per table: the actor that owns the table's session. Commands run one at a time
@@ -47,11 +47,9 @@ export class TableRoom extends Room<{ state: TableState; metadata: JoinOptions; 
   #pipeline!: CommandPipeline<TableCommand>;
   #store!: StoreView;
   #payments!: PaymentFlow;
-  #carts!: Carts;
-  readonly #confirmsPerToken = new SlidingLimit(customerLimits.confirmsPerTokenPerMinute, 60_000);
-  readonly #confirmsPerTable = new SlidingLimit(customerLimits.confirmsPerTablePerMinute, 60_000);
-  readonly #callsPerToken = new SlidingLimit(customerLimits.staffCallsPerTokenPerMinute, 60_000);
+  #guests!: GuestDesk;
   #receipts!: ReceiptDesk;
+  #editLock!: TableEditLock;
 
   /** Binds the room class to the server's context; Colyseus instantiates the returned class. */
   static withContext(ctx: RoomContext): typeof TableRoom {
@@ -75,21 +73,25 @@ export class TableRoom extends Room<{ state: TableState; metadata: JoinOptions; 
     this.state.tableName = store.tables.get(tableId)!.name;
     if (!this.ctx.sessions.attachRoom(store.id, tableId, this.roomId)) throw joinError(409, "TABLE_FULL", "this table already has a room");
     guardJoins(this, this.ctx, tableRoles, () => ({ storeId: store.id, tableId }), (principal) => {
-      if (principal.role === "customer" && !this.#customerLive(principal)) throw joinError(401, "UNAUTHORIZED", "this table's session has ended; scan the QR code again");
+      if (principal.role === "customer" && !this.#guests.live(principal)) throw joinError(401, "UNAUTHORIZED", "this table's session has ended; scan the QR code again");
       if (connectedAndJoining(this) > roomLimits.tableClientsMax) {
         throw joinError(409, "TABLE_FULL", `this table already has ${roomLimits.tableClientsMax} terminals`);
       }
     });
     this.#session = this.ctx.sessions.get(store.id, tableId)!;
+    this.#editLock = new TableEditLock({ ctx: this.ctx, store, tableId, state: this.state, session: () => this.#session.state, patch: () => this.broadcastPatch() });
     // A table whose last session ended is free: the next terminal starts from an empty table.
     if (isTerminal(this.#session.state.status)) this.#session.load();
     syncSession(this.state, this.#session.state);
     syncStock(this.state, this.ctx.stock.levels(store.id));
     // Every change of the session, whichever room caused it (a KDS marking "cooking"), reaches the terminals.
-    this.#unsubscribe.push(this.#session.onChange((session) => {
+    this.#unsubscribe.push(this.#session.onChange((session, events) => {
       syncSession(this.state, session);
-      // A customer token dies with its session: its phones leave, and the carts go with it.
-      if (isTerminal(session.status)) this.#endCustomers();
+      // A customer token dies with its session, or when it times out (R-OFF-1): its phones leave, and the carts go with it.
+      if (!isActive(session.status)) this.#guests.sendAway(this.clients);
+      // R-OFF-1: an idle table's unconfirmed draft is dropped with the timeout (nobody was entering it).
+      if (events.some((e) => e.type === "SessionTimedOut") && this.state.draft.size > 0) this.#draft.clear();
+      if (!isActive(session.status)) this.#editLock.sessionEnded(); // R-CON-1: an ended session frees its lock
       this.broadcastPatch();
     }));
     this.#unsubscribe.push(this.ctx.staffCalls.on((call) => {
@@ -111,7 +113,7 @@ export class TableRoom extends Room<{ state: TableState; metadata: JoinOptions; 
     }));
     this.#payments = new PaymentFlow(this.ctx, this.#session);
     this.#receipts = new ReceiptDesk(this.ctx, this.#store, this.#session);
-    this.#carts = new Carts(this.state, () => this.#store.menu, () => this.ctx.newId());
+    this.#guests = new GuestDesk(this.ctx, this.#store, this.#session, this.state, () => this.broadcastPatch());
     this.#draft = new Draft(this.state, () => this.#store.menu, () => this.ctx.newId());
     this.#pipeline = new CommandPipeline<TableCommand>({
       schema: tableCommandSchema,
@@ -121,7 +123,7 @@ export class TableRoom extends Room<{ state: TableState; metadata: JoinOptions; 
       lookupPersisted: (_type, key) => this.ctx.reader.processedCommand(key),
       onBug: (error) => this.onUncaughtException(error, "command"),
       // Card payments and refunds wait on the provider beside the queue (R-CON-4).
-      runsBeside: (type) => type === "payment.start" || type === "refund.start" || type === "cashReceipt.issue",
+      runsBeside: (type) => type === "payment.start" || type === "refund.start" || type === "cashReceipt.issue" || type === "cart.pay",
       refreshReply: (type, reply) => refreshPaymentReply(type, reply, this.#session.state, this.ctx.paymentRecords),
       execute: (command, meta) => this.#execute(command, meta),
     });
@@ -129,12 +131,19 @@ export class TableRoom extends Room<{ state: TableState; metadata: JoinOptions; 
   }
 
   async #execute(command: TableCommand, meta: CommandMeta): Promise<Outcome> {
-    if (meta.principal.role === "customer" && !this.#customerLive(meta.principal)) {
+    if (meta.principal.role === "customer" && !this.#guests.live(meta.principal)) {
       return { ok: false, error: wireError("SESSION_CLOSED", "this table's session has ended; scan the QR code again") };
     }
+    const foreign = offlineOriginError(command, meta.principal, { storeId: this.#store.id, tableId: this.state.tableId }, this.ctx.clock.nowMs());
+    if (foreign) return { ok: false, error: foreign };
+    const locked = this.#editLock.refusal(command.type, meta); // R-CON-1: another terminal holds the edit lock
+    if (locked) return locked;
     const outcome = await this.#dispatch(command, meta);
     // Draft and cart edits live in room state only; session changes were already patched by onChange.
-    if (outcome.ok && (command.type.startsWith("draft.") || command.type.startsWith("cart."))) this.broadcastPatch();
+    if (outcome.ok && (command.type.startsWith("draft.") || command.type.startsWith("cart."))) {
+      revealLineArrays(this.clients, this.state);
+      this.broadcastPatch();
+    }
     return outcome;
   }
 
@@ -159,46 +168,6 @@ export class TableRoom extends Room<{ state: TableState; metadata: JoinOptions; 
     return { ok: true, data: { ...(outcome.data as object), refund: refund.ok ? refund.data : { error: refund.error } } };
   }
 
-  /** A customer token is good only while the session it was made for is the table's live one. */
-  #customerLive(principal: Principal): boolean {
-    const state = this.#session.state;
-    return isActive(state.status) && state.sessionId === principal.sessionId && principal.tableId === this.state.tableId;
-  }
-
-  #endCustomers(): void {
-    this.#carts.clearAll();
-    for (const client of [...this.clients]) if (client.auth?.role === "customer") client.leave(closedForCustomers);
-  }
-
-  /** A phone's cart becomes a `qr` batch through the same decider, 86 and money rules as the POS. */
-  async #confirmCart(meta: CommandMeta): Promise<Outcome> {
-    const customerId = meta.principal.staffId;
-    const lines = this.#carts.requests(customerId);
-    if (lines.length === 0) return { ok: false, error: wireError("EMPTY_DRAFT", "the cart is empty") };
-    const nowMs = this.ctx.clock.nowMs();
-    // Both limits are checked before either is used up, so a refusal by one costs no turn of the other.
-    const limits = [[this.#confirmsPerToken, customerId, "phone"], [this.#confirmsPerTable, this.state.tableId, "table"]] as const;
-    for (const [limit, key, scope] of limits) {
-      const turn = limit.check(key, nowMs);
-      if (!turn.ok) return { ok: false, transient: true, error: wireError("RATE_LIMITED", `too many orders from this ${scope} right now; wait a moment`, { scope, retryAfterMs: turn.retryAfterMs }) };
-    }
-    for (const [limit, key] of limits) limit.take(key, nowMs);
-    const outcome = await this.#session.confirm(lines, meta, undefined, "qr");
-    if (outcome.ok) {
-      this.#carts.clear(customerId);
-      this.broadcastPatch();
-    }
-    return outcome;
-  }
-
-  #staffCall(meta: CommandMeta, note: string): Outcome {
-    const turn = this.#callsPerToken.take(meta.principal.staffId, this.ctx.clock.nowMs());
-    if (!turn.ok) return { ok: false, transient: true, error: wireError("RATE_LIMITED", "the staff were called a moment ago", { retryAfterMs: turn.retryAfterMs }) };
-    const at = new Date(this.ctx.clock.nowMs()).toISOString();
-    this.ctx.staffCalls.emit({ storeId: this.#store.id, tableId: this.state.tableId, tableName: this.state.tableName, customerId: meta.principal.staffId, note, at });
-    return { ok: true, data: { calledAt: at } };
-  }
-
   #dispatch(command: TableCommand, meta: CommandMeta): Promise<Outcome> | Outcome {
     const session = this.#session;
     const status = session.state.status;
@@ -220,13 +189,18 @@ export class TableRoom extends Room<{ state: TableState; metadata: JoinOptions; 
       case "batch.cancel":
         return this.#refundPrepaid(session.cancelBatch(command.batchId, command.reason, command.reasonCode, meta, command.expectedVersion), command.reason, meta);
       case "item.serve":
-        return session.advance(command.itemIds, "served", meta);
+        return session.advance(command.itemIds, "served", meta, command.expectedVersion);
       case "item.changeQuantity":
         return session.changeQuantity(command.itemId, command.quantity, command.reason ?? "quantity change", meta, command.expectedVersion);
       case "session.close":
         return this.#close(command.reason ?? "", meta, command.expectedVersion);
       case "session.reopen":
         return this.#reopen(command, meta);
+      case "session.resume":
+        return session.submit(meta, () => ({
+          command: { type: "ResumeSession", reason: command.reason, expectedVersion: command.expectedVersion },
+          reply: (s) => ({ sessionId: s.sessionId, status: s.status, version: s.version, outstandingWon: amountsOf(s).outstanding }),
+        }));
       case "payment.quote":
         return { ok: true, data: quoteView(session.state, command.ways, command.itemIds) };
       case "payment.start":
@@ -246,16 +220,19 @@ export class TableRoom extends Room<{ state: TableState; metadata: JoinOptions; 
         return this.#receipts.print(meta);
       case "cashReceipt.issue":
         return this.#receipts.issueCashReceipt(command, meta);
+      case "lock.take":
+        return this.#editLock.take(command, meta);
+      case "lock.release":
+        return this.#editLock.release(meta);
+      case "lock.takeover":
+        return this.#editLock.takeover(command, meta);
       case "cart.add":
-        return this.#carts.add(meta.principal.staffId, command);
       case "cart.remove":
-        return this.#carts.remove(meta.principal.staffId, command.lineId);
       case "cart.clear":
-        return this.#carts.clear(meta.principal.staffId);
       case "cart.confirm":
-        return this.#confirmCart(meta);
+      case "cart.pay":
       case "staff.call":
-        return this.#staffCall(meta, command.note ?? "");
+        return this.#guests.execute(command, meta);
       default:
         return assertNever(command);
     }
@@ -286,7 +263,7 @@ export class TableRoom extends Room<{ state: TableState; metadata: JoinOptions; 
   #reopen(command: Extract<TableCommand, { type: "session.reopen" }>, meta: CommandMeta): Promise<Outcome> | Outcome {
     let base: SessionState | undefined;
     if (command.sessionId !== undefined && command.sessionId !== this.#session.state.sessionId) {
-      if (isActive(this.#session.state.status)) return { ok: false, error: wireError("SESSION_ALREADY_OPEN", "this table has a live session; close it first", { sessionId: this.#session.state.sessionId }) };
+      if (isLive(this.#session.state.status)) return { ok: false, error: wireError("SESSION_ALREADY_OPEN", "this table has a live session; close it first", { sessionId: this.#session.state.sessionId }) };
       const events = this.ctx.reader.events(command.sessionId);
       const loaded = events.length > 0 ? fold(events, initialSessionState()) : undefined;
       if (!loaded || loaded.storeId !== this.#store.id || loaded.tableId !== this.state.tableId) return { ok: false, error: wireError("NOT_FOUND", "no such session on this table") };
@@ -327,6 +304,7 @@ export class TableRoom extends Room<{ state: TableState; metadata: JoinOptions; 
 
   override onDispose(): void {
     for (const unsubscribe of this.#unsubscribe) unsubscribe();
+    this.#editLock?.dispose();
     if (this.#store) this.ctx.sessions.detachRoom(this.#store.id, this.state.tableId, this.roomId);
   }
 
@@ -335,13 +313,14 @@ export class TableRoom extends Room<{ state: TableState; metadata: JoinOptions; 
     // staff-only collection and field; a phone sees the public state and its own cart only.
     const view = new StateView();
     if (client.auth?.role === "customer") {
-      view.add(this.#carts.of(client.auth.staffId));
+      this.#guests.showCart(view, client.auth.staffId);
     } else {
       view.subscribe(this.state.draft);
       view.subscribe(this.state.payments);
       view.subscribe(this.state.adjustments);
       view.subscribe(this.state.carts);
       view.subscribe(this.state.items);
+      view.subscribe(this.state.lock);
     }
     client.view = view;
     this.ctx.log.info(`table ${this.state.tableId}: ${client.auth?.staffId} joined (${this.clients.length} terminals)`);
@@ -357,6 +336,8 @@ export class TableRoom extends Room<{ state: TableState; metadata: JoinOptions; 
 
   override onLeave(client: Client, code?: number): void {
     client.view?.dispose?.();
+    // R-CON-1: the final leave (on purpose, or the reconnection window ran out) frees the holder's lock.
+    this.#editLock?.holderLeft(client.sessionId);
     // R-ORD-3: the last terminal leaving on purpose discards the unconfirmed draft; a terminal
     // that only lost its connection does not (the draft belongs to the table, not the socket).
     if (this.clients.length === 0 && code === CloseCode.CONSENTED) this.#draft.clear();

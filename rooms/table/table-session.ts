@@ -1,5 +1,5 @@
 import {
-  amountsOf, assertNever, decide, fold, initialSessionState, isActive, stockTakes,
+  amountsOf, assertNever, decide, fold, initialSessionState, isLive, stockTakes,
   type ActorRef, type CancelReasonCode, type ConfirmDraft, type OrderSource, type LineRequest, type SessionCommand, type SessionEvent, type SessionState,
 } from "../../domain/index.ts";
 import { WriteFailure, type AuditEntry, type CommitUnit, type StockWrite } from "../../storage/index.ts";
@@ -9,6 +9,7 @@ import { roomLimits } from "../../protocol/limits.ts";
 import { Mailbox } from "../mailbox.ts";
 import { fromDomainError, wireError } from "../../protocol/codes.ts";
 import { auditFor } from "./audit-entries.ts";
+import { EventTail } from "./session-history.ts";
 import { isoAt } from "../../server/clock.ts";
 
 export type CommandBody = SessionCommand extends infer C ? (C extends SessionCommand ? Omit<C, "actor" | "at"> : never) : never;
@@ -21,6 +22,7 @@ export type CommandBody = SessionCommand extends infer C ? (C extends SessionCom
 export class TableSession {
   #state: SessionState = initialSessionState();
   readonly #mailbox = new Mailbox(roomLimits.mailboxLengthMax);
+  readonly #tail = new EventTail();
   readonly #listeners = new Set<(state: SessionState, events: readonly SessionEvent[]) => void>();
 
   constructor(
@@ -47,7 +49,8 @@ export class TableSession {
 
   open(guests: number, meta: CommandMeta): Promise<Outcome> {
     return this.#run(meta, () => {
-      const base = isActive(this.#state.status) ? this.#state : initialSessionState();
+      // A live session (a timed-out one too, R-OFF-1) keeps the table: decide refuses the open.
+      const base = isLive(this.#state.status) ? this.#state : initialSessionState();
       return { base, command: { type: "OpenSession", sessionId: this.ctx.newId(), storeId: this.store.id, tableId: this.tableId, guests }, reply: (s) => ({ sessionId: s.sessionId, version: s.version }) };
     });
   }
@@ -85,8 +88,8 @@ export class TableSession {
   }
 
   /** Kitchen and floor progress: cooking, cooked (KDS) and served (POS). */
-  advance(itemIds: readonly string[], to: "cooking" | "cooked" | "served", meta: CommandMeta): Promise<Outcome> {
-    return this.#run(meta, () => ({ command: { type: "AdvanceItems", itemIds, to }, reply: (s) => ({ itemIds, state: to, version: s.version }) }));
+  advance(itemIds: readonly string[], to: "cooking" | "cooked" | "served", meta: CommandMeta, expectedVersion?: number): Promise<Outcome> {
+    return this.#run(meta, () => ({ command: { type: "AdvanceItems", itemIds, to, expectedVersion }, reply: (s) => ({ itemIds, state: to, version: s.version }) }));
   }
 
   markMissing(itemId: string, note: string, meta: CommandMeta): Promise<Outcome> {
@@ -120,7 +123,8 @@ export class TableSession {
 
   async #apply(command: SessionCommand, base: SessionState, meta: CommandMeta, replyOf: (s: SessionState) => unknown): Promise<Outcome> {
     const stock = this.ctx.stock.levels(this.store.id);
-    const decision = decide(command, base, { menu: this.store.menu, stock, money: this.store.money, staffMayEditRemoteOrders: this.store.staffMayEditRemoteOrders });
+    const history = this.#tail.historyFor(base, command.expectedVersion, this.ctx.reader);
+    const decision = decide(command, base, { menu: this.store.menu, stock, money: this.store.money, staffMayEditRemoteOrders: this.store.staffMayEditRemoteOrders }, history);
     if (!decision.ok) return { ok: false, error: fromDomainError(decision.error) };
     const after = decision.state;
     const data = replyOf(after);
@@ -135,6 +139,7 @@ export class TableSession {
       if (takes.length > 0) this.ctx.stock.refresh(this.store.id, takes.map((t) => t.menuId));
     }
     this.#state = after;
+    this.#tail.append(after.sessionId, base.version, decision.events);
     for (const listener of this.#listeners) listener(after, decision.events);
     return { ok: true, data };
   }

@@ -23,6 +23,7 @@ export const demoRawConfig = {
           name: "김치찌개",
           price: 9000,
           stationId: "kitchen",
+          category: "찌개",
           optionGroups: [
             {
               id: "spice",
@@ -47,17 +48,18 @@ export const demoRawConfig = {
             },
           ],
         },
-        { id: "doenjang-jjigae", name: "된장찌개", price: 8000, stationId: "kitchen" },
-        { id: "jeyuk", name: "제육볶음", price: 11000, stationId: "kitchen" },
-        { id: "gyeran-mari", name: "계란말이", price: 7000, stationId: "kitchen" },
-        { id: "haemul-pajeon", name: "해물파전", price: 15000, stationId: "kitchen" },
-        { id: "rice", name: "공기밥", price: 1000, stationId: "kitchen" },
-        { id: "special", name: "오늘의 특선", price: 13000, stationId: "kitchen", soldOut: true },
+        { id: "doenjang-jjigae", name: "된장찌개", price: 8000, stationId: "kitchen", category: "찌개" },
+        { id: "jeyuk", name: "제육볶음", price: 11000, stationId: "kitchen", category: "요리" },
+        { id: "gyeran-mari", name: "계란말이", price: 7000, stationId: "kitchen", category: "요리" },
+        { id: "haemul-pajeon", name: "해물파전", price: 15000, stationId: "kitchen", category: "요리" },
+        { id: "rice", name: "공기밥", price: 1000, stationId: "kitchen", category: "식사" },
+        { id: "special", name: "오늘의 특선", price: 13000, stationId: "kitchen", soldOut: true, category: "요리" },
         {
           id: "beer",
           name: "생맥주",
           price: 5000,
           stationId: "bar",
+          category: "주류",
           optionGroups: [
             {
               id: "size",
@@ -71,10 +73,10 @@ export const demoRawConfig = {
             },
           ],
         },
-        { id: "soju", name: "소주", price: 5000, stationId: "bar" },
-        { id: "makgeolli", name: "막걸리", price: 6000, stationId: "bar" },
-        { id: "cola", name: "콜라", price: 2000, stationId: "bar" },
-        { id: "cider", name: "사이다", price: 2000, stationId: "bar" },
+        { id: "soju", name: "소주", price: 5000, stationId: "bar", category: "주류" },
+        { id: "makgeolli", name: "막걸리", price: 6000, stationId: "bar", category: "주류" },
+        { id: "cola", name: "콜라", price: 2000, stationId: "bar", category: "음료" },
+        { id: "cider", name: "사이다", price: 2000, stationId: "bar", category: "음료" },
       ],
       staff: [
         { id: "s1", name: "김민수", role: "staff", pin: "1111" },

@@ -10,6 +10,7 @@ import {
   configLimits,
   formatPath,
   rawConfigSchema,
+  sessionDefaults,
   type AppConfig,
   type RawConfig,
   type StoreConfig,
@@ -121,6 +122,7 @@ function buildStore(raw: RawConfig["stores"][number]): StoreConfig {
       maxSelect: g.maxSelect,
       choices: g.choices.map((c) => ({ id: c.id, name: c.name, priceDelta: won(c.priceDelta) })),
     })),
+    ...(item.category === undefined ? {} : { category: item.category }),
   }));
   return {
     id: raw.id,
@@ -133,6 +135,8 @@ function buildStore(raw: RawConfig["stores"][number]): StoreConfig {
     printers: raw.printers.map((p) => ({ ...p, stationIds: [...p.stationIds] })),
     business: { ...raw.business },
     orders: { ...raw.orders },
+    sessions: { idleTimeoutSeconds: raw.sessions.idleTimeoutSeconds ?? (raw.sessions.idleTimeoutMinutes ?? sessionDefaults.idleTimeoutMinutes) * 60 },
+    locks: { ...raw.locks },
     money: { ...raw.money, adjustmentReasons: raw.money.adjustmentReasons.map((r) => ({ ...r })) },
   };
 }

@@ -23,6 +23,11 @@ export const configLimits = {
 } as const;
 
 export const kitchenDefaults = { urgentAfterMinutes: 15, lateServeAfterMinutes: 10 } as const;
+/** R-OFF-1: three hours without an event times a session out. */
+export const sessionDefaults = { idleTimeoutMinutes: 180 } as const;
+/** Edit lock TTLs (R-CON-1): a lock lives at most a business day; a forgotten one frees itself. */
+export const lockDefaults = { ttlSeconds: 120, minTtlSeconds: 5, maxTtlSeconds: 1800 } as const;
+export const lockLimits = { secondsMax: 24 * 3600 } as const;
 
 export const staffRoles = ["staff", "admin", "kitchen"] as const;
 export type StaffRole = (typeof staffRoles)[number];
@@ -69,6 +74,8 @@ const menuItemSchema = z
     stationId: id,
     soldOut: z.boolean().default(false),
     optionGroups: z.array(optionGroupSchema).max(configLimits.optionGroupsPerItemMax).default(() => []),
+    /** The heading the QR order page lists it under (none: the page's general "메뉴" heading). */
+    category: name.optional(),
   })
   .superRefine((item, ctx) => {
     requireUnique(ctx, "option group id", idsOf(item.optionGroups, "optionGroups"));
@@ -136,7 +143,31 @@ const storeSchema = z
       staffMayEditRemoteOrders: z.boolean().default(false),
       /** A QR scan at a table with no live session opens one (else the phone waits until staff seat the table). */
       qrOpensSession: z.boolean().default(false),
+      /**
+       * When a QR guest pays (R-TLL-3): "after" = the cart is sent unpaid and paid with the table;
+       * "before" = a phone must pay its cart to send it (prepaid QR, cart.pay); "either" = the guest chooses.
+       */
+      qrPayment: z.enum(["after", "before", "either"]).default("either"),
     }).prefault({}),
+    /**
+     * R-OFF-1: a session with no activity for this long moves to `timed_out` (0 = never).
+     * `idleTimeoutSeconds` (1 or more) replaces the minutes when given: for tests and demos.
+     */
+    sessions: z.strictObject({
+      idleTimeoutMinutes: z.int().min(0).max(configLimits.minutesMax).optional(),
+      idleTimeoutSeconds: z.int().min(1).max(configLimits.minutesMax * 60).optional(),
+    }).prefault({}).superRefine((sessions, ctx) => {
+      if (sessions.idleTimeoutMinutes !== undefined && sessions.idleTimeoutSeconds !== undefined) fail(ctx, ["idleTimeoutSeconds"], "give idleTimeoutMinutes or idleTimeoutSeconds, not both");
+    }),
+    /** R-CON-1: the table edit lock's lifetime (seconds): a take without a TTL gets `ttlSeconds`; others must lie in min..max. */
+    locks: z.strictObject({
+      ttlSeconds: z.int().min(1).max(lockLimits.secondsMax).default(lockDefaults.ttlSeconds),
+      minTtlSeconds: z.int().min(1).max(lockLimits.secondsMax).default(lockDefaults.minTtlSeconds),
+      maxTtlSeconds: z.int().min(1).max(lockLimits.secondsMax).default(lockDefaults.maxTtlSeconds),
+    }).prefault({}).superRefine((l, ctx) => {
+      if (l.minTtlSeconds > l.ttlSeconds) fail(ctx, ["minTtlSeconds"], `must be <= ttlSeconds (${l.ttlSeconds})`);
+      if (l.ttlSeconds > l.maxTtlSeconds) fail(ctx, ["maxTtlSeconds"], `must be >= ttlSeconds (${l.ttlSeconds})`);
+    }),
   })
   .superRefine((store, ctx) => {
     requireUnique(ctx, "table id", idsOf(store.tables, "tables"));
@@ -258,8 +289,14 @@ export interface StoreConfig {
   readonly printers: readonly PrinterConfig[];
   readonly business: BusinessInfo;
   readonly money: StoreMoneyConfig;
-  readonly orders: { readonly staffMayEditRemoteOrders: boolean; readonly qrOpensSession: boolean };
+  readonly orders: { readonly staffMayEditRemoteOrders: boolean; readonly qrOpensSession: boolean; readonly qrPayment: QrPayment };
+  readonly locks: { readonly ttlSeconds: number; readonly minTtlSeconds: number; readonly maxTtlSeconds: number };
+  /** R-OFF-1: idle time after which a session times out, in seconds; 0 = never. */
+  readonly sessions: { readonly idleTimeoutSeconds: number };
 }
+
+/** When a QR guest pays: with the table afterwards, before the cart is sent (prepaid), or either. */
+export type QrPayment = "after" | "before" | "either";
 
 export interface KitchenConfig {
   readonly urgentAfterMinutes: number;

@@ -5,6 +5,8 @@ import type { SalesReport, SalesReports } from "./sales-report.ts";
 /** What the person closing the day should look at (the close is not refused for them). */
 export type CloseWarning =
   | { readonly code: "open_table_balance"; readonly tableId: string; readonly sessionId: string; readonly outstandingWon: number; readonly pendingWon: number }
+  /** R-OFF-1: a session that timed out with money on it: still due, never written off by the timeout. */
+  | { readonly code: "timed_out_balance"; readonly tableId: string; readonly sessionId: string; readonly outstandingWon: number; readonly pendingWon: number }
   | { readonly code: "unsettled_payment"; readonly paymentId: string; readonly tableId: string; readonly method: string; readonly requestedWon: number }
   | { readonly code: "unsettled_refund"; readonly refundId: string; readonly paymentId: string; readonly tableId: string; readonly amountWon: number }
   | { readonly code: "closed_with_balance"; readonly sessions: number; readonly outstandingWon: number };
@@ -24,7 +26,8 @@ export type CloseOutcome = { readonly ok: true; readonly close: DailyClose } | {
 export function warningsOf(report: SalesReport): CloseWarning[] {
   const warnings: CloseWarning[] = [];
   for (const t of report.openTables) {
-    if (t.outstandingWon !== 0 || t.pendingWon !== 0) warnings.push({ code: "open_table_balance", tableId: t.tableId, sessionId: t.sessionId, outstandingWon: t.outstandingWon, pendingWon: t.pendingWon });
+    const code = t.status === "timed_out" ? "timed_out_balance" : "open_table_balance";
+    if (t.outstandingWon !== 0 || t.pendingWon !== 0) warnings.push({ code, tableId: t.tableId, sessionId: t.sessionId, outstandingWon: t.outstandingWon, pendingWon: t.pendingWon });
   }
   for (const p of report.unsettled.payments) warnings.push({ code: "unsettled_payment", paymentId: p.paymentId, tableId: p.tableId, method: p.method, requestedWon: p.requestedWon });
   for (const r of report.unsettled.refunds) warnings.push({ code: "unsettled_refund", refundId: r.refundId, paymentId: r.paymentId, tableId: r.tableId, amountWon: r.amountWon });

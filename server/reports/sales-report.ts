@@ -6,7 +6,7 @@ import { businessDateOf, businessDayWindow, type BusinessDayRule } from "./busin
 import { reportLimits } from "./limits.ts";
 import { addFigures, sessionFigures, zeroFigures, type SalesFigures } from "./sales-figures.ts";
 
-/** A table with a live session at the time of the report. */
+/** A table with a live session at the time of the report (a timed-out one too: its balance is still due, R-OFF-1). */
 export interface OpenTable {
   readonly tableId: string;
   readonly sessionId: string;

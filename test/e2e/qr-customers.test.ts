@@ -1,11 +1,11 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { SignJWT } from "jose";
 import { Client, type Room } from "@colyseus/sdk";
 import { PosClient, TableConnection } from "../../clients/pos-client.ts";
 import { eventually, startServer, type ServerProcess } from "../support/server-process.ts";
 import { kds } from "../support/kitchen.ts";
 import { openTable, staff, kimchi, beer } from "../support/pos.ts";
+import { customerToken, phone as phoneOf } from "../support/phone.ts";
 
 // Issue #12: phones (customer role) in the table's own room. Real server, real SDK clients; what a
 // phone may see is checked on its decoded state (Colyseus StateView), never trusted from the server.
@@ -19,19 +19,8 @@ t.after(async () => {
   await server?.stop();
 });
 
-/** A customer token as the QR exchange makes it: bound to the store, the table and its live session. */
-function customerToken(customerId: string, tableId: string, sessionId: string): Promise<string> {
-  return new SignJWT({ store: "demo", role: "customer", name: "손님", table: tableId, session: sessionId })
-    .setProtectedHeader({ alg: "HS256" }).setSubject(customerId).setIssuer("table-session-server").setIssuedAt().setExpirationTime("1h")
-    .sign(new TextEncoder().encode("test-secret-test-secret-test-secret!"));
-}
-
-async function phone(customerId: string, tableId: string, sessionId: string): Promise<TableConnection> {
-  const sdk = new Client(server.endpoint);
-  sdk.http.authToken = await customerToken(customerId, tableId, sessionId);
-  const room: Room = await sdk.joinOrCreate("table", { storeId: "demo", tableId });
-  await new Promise<void>((resolve) => room.onStateChange.once(() => resolve()));
-  return new TableConnection(room);
+function phone(customerId: string, tableId: string, sessionId: string): Promise<TableConnection> {
+  return phoneOf(server, customerId, tableId, sessionId);
 }
 
 /** The real path: an admin's QR link for the table, exchanged by the phone for its customer token. */

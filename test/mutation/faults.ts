@@ -227,7 +227,7 @@ export const faults: readonly Fault[] = [
   {
     id: "customer-token-outlives-session",
     rule: "a customer token dies when its session closes",
-    file: "rooms/table/table-room.ts",
+    file: "rooms/table/guest-desk.ts",
     find: "return isActive(state.status) && state.sessionId === principal.sessionId && principal.tableId === this.state.tableId;",
     replace: "return principal.tableId === this.state.tableId;",
     tests: [["test/e2e", "qr-customers"]],

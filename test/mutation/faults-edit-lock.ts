@@ -1,0 +1,112 @@
+import type { Fault } from "./faults.ts";
+
+// R-CON-1, issue 13 item 3: the table edit lock's rules, each broken once.
+const domain = ["test/domain", "edit-lock"] as const;
+const room = ["test/rooms", "edit-lock"] as const;
+
+export const faults: readonly Fault[] = [
+  {
+    id: "lock-expired-still-blocks",
+    rule: "an expired lock never blocks, even before its timer clears it",
+    file: "domain/edit-lock.ts",
+    find: "return lock !== null && nowMs < lock.expiresAtMs ? lock : null;",
+    replace: "return lock;",
+    tests: [domain],
+  },
+  {
+    id: "lock-released-by-anyone",
+    rule: "only the holding terminal releases the lock",
+    file: "domain/edit-lock.ts",
+    find: `if (live.holderTerminal !== by.terminal) return { ok: false, error: heldBy("not_lock_holder", live) };`,
+    replace: "",
+    tests: [domain, room],
+  },
+  {
+    id: "lock-taken-from-holder",
+    rule: "a take of another terminal's live lock is refused LOCKED",
+    file: "domain/edit-lock.ts",
+    find: `if (live !== null && live.holderTerminal !== by.terminal) return { ok: false, error: heldBy("lock_held", live) };`,
+    replace: "",
+    tests: [domain, room],
+  },
+  {
+    id: "lock-takeover-by-staff",
+    rule: "only an admin takes over another terminal's lock",
+    file: "domain/edit-lock.ts",
+    find: `if (!by.isAdmin) return { ok: false, error: { code: "admin_only" } };`,
+    replace: "",
+    tests: [domain, room],
+  },
+  {
+    id: "lock-ttl-unbounded",
+    rule: "a lock TTL outside the store's min..max (0, a year) is refused",
+    file: "domain/edit-lock.ts",
+    find: "seconds < policy.minSeconds || seconds > policy.maxSeconds",
+    replace: "seconds < 0",
+    tests: [domain, room],
+  },
+  {
+    id: "lock-config-min-above-ttl",
+    rule: "a store's lock TTLs must satisfy min <= ttl <= max, or the server refuses to start",
+    file: "server/config/schema.ts",
+    find: "if (l.minTtlSeconds > l.ttlSeconds) fail(",
+    replace: "if (false) fail(",
+    tests: [room],
+  },
+  {
+    id: "lock-gate-open",
+    rule: "while another terminal holds the live lock, a staff change gets LOCKED",
+    file: "rooms/table/edit-lock.ts",
+    find: "if (lock === null || !lockBlocks(lock,",
+    replace: "if (true || !lockBlocks(lock,",
+    tests: [room],
+  },
+  {
+    id: "lock-blocks-customers",
+    rule: "a held lock never stops a QR phone's order",
+    file: "rooms/table/edit-lock.ts",
+    find: `if (meta.principal.role === "customer" || customerCommandTypes.has(type) || passesLock.has(type)) return undefined;`,
+    replace: "if (passesLock.has(type)) return undefined;",
+    tests: [room],
+  },
+  {
+    id: "lock-never-expires",
+    rule: "a lock expires on its own at its TTL, seen by every staff view",
+    file: "rooms/table/edit-lock.ts",
+    find: "this.#timer = setTimeout(() => this.#system(expireLock), delayMs + 1).unref();",
+    replace: "",
+    tests: [room],
+  },
+  {
+    id: "lock-system-steps-unaudited",
+    rule: "expiry and freeing write a system audit row",
+    file: "rooms/table/edit-lock.ts",
+    find: "{ audit: this.#audit(decision.step, actor, at, null) }, { lock: null }, at);",
+    replace: "{ audit: [] }, { lock: null }, at);",
+    tests: [room],
+  },
+  {
+    id: "lock-kept-after-leave",
+    rule: "the lock is freed when its holder leaves",
+    file: "rooms/table/table-room.ts",
+    find: "this.#editLock?.holderLeft(client.sessionId);",
+    replace: "",
+    tests: [room],
+  },
+  {
+    id: "lock-kept-after-session",
+    rule: "the lock is freed when the session ends",
+    file: "rooms/table/table-room.ts",
+    find: "if (!isActive(session.status)) this.#editLock.sessionEnded();",
+    replace: "",
+    tests: [room],
+  },
+  {
+    id: "lock-shown-to-phones",
+    rule: "QR phones do not see the edit lock",
+    file: "rooms/table/table-room.ts",
+    find: "this.#guests.showCart(view, client.auth.staffId);",
+    replace: "this.#guests.showCart(view, client.auth.staffId); view.subscribe(this.state.lock);",
+    tests: [room],
+  },
+];

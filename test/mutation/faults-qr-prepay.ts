@@ -1,0 +1,37 @@
+import type { Fault } from "./faults.ts";
+
+/** Prepaid QR carts (issue 12 item 5): each fault breaks one promise of rooms/table/cart-checkout.ts. */
+export const faults: readonly Fault[] = [
+  {
+    id: "cart-pay-no-dry-run",
+    rule: "a cart that would be refused (86, closed table) is refused before any money moves",
+    file: "rooms/table/cart-checkout.ts",
+    find: "    if (dryRun) return { ok: false, error: dryRun };\n",
+    replace: "",
+    tests: [["test/e2e", "qr-prepay"]],
+  },
+  {
+    id: "cart-pay-keeps-refused-charge",
+    rule: "an order refused after its charge gets the charge cancelled at the provider",
+    file: "rooms/table/cart-checkout.ts",
+    find: "    return this.#giveBack(intent, result.provider, sent.error, meta);\n",
+    replace: "    return sent;\n",
+    tests: [["test/e2e", "qr-prepay"]],
+  },
+  {
+    id: "cart-pay-forgets-first-attempt",
+    rule: "a phone's retry of the same cmdId (after a restart too) finds its first attempt and never charges again",
+    file: "rooms/table/cart-checkout.ts",
+    find: "    if (earlier) return this.#replyFor(earlier);\n",
+    replace: "",
+    tests: [["test/e2e", "qr-prepay"]],
+  },
+  {
+    id: "cart-pay-not-reconciled",
+    rule: "a prepaid cart left between charge and order is finished by reconciliation",
+    file: "server/payment-reconciler.ts",
+    find: "      const rows = this.ctx.cartPayments.unsettled(cutoff, reconcileDefaults.pageSize, after);\n",
+    replace: "      const rows: ReturnType<typeof this.ctx.cartPayments.unsettled> = [];\n",
+    tests: [["test/e2e", "qr-prepay"]],
+  },
+];
