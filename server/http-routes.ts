@@ -1,4 +1,5 @@
 import express, { type Application, type Request, type Response, type NextFunction } from "express";
+import { installWebRoutes } from "./web-routes.ts";
 import helmet from "helmet";
 import { Server as HttpServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { monitorEventLoopDelay } from "node:perf_hooks";
@@ -15,6 +16,7 @@ import { metricsRefusal, type Metrics } from "./metrics.ts";
 import { installReportRoutes } from "./reports/routes.ts";
 import { installQrRoutes, qrSettingsFrom } from "./qr/index.ts";
 import { installExternalOrderRoutes } from "./external-orders/routes.ts";
+import { installAdminAuditRoutes } from "./admin-audit-routes.ts";
 
 export const httpLimits = {
   jsonBodyBytesMax: 16 * 1024,
@@ -130,6 +132,8 @@ export function installRoutes(app: Application, deps: RouteDeps): void {
   installReportRoutes(app, deps);
   installQrRoutes(app, deps, qrSettingsFrom(process.env)); // QR access: QR_OPENS_SESSION, CUSTOMER_TOKEN_TTL_SECONDS, PUBLIC_URL
   installExternalOrderRoutes(app, deps);
+  installAdminAuditRoutes(app, deps); // audit log, chain check, staff list (admin console)
+  installWebRoutes(app);
 
   // Prometheus text format. Guarded (metrics.ts): Bearer METRICS_TOKEN, or loopback only when none is set.
   const metrics = deps.metrics;

@@ -8,6 +8,7 @@ import { AttemptGate, type Outcome } from "../attempt-gate.ts";
 import { adminStoreScope, requireAccess, scopedStore, type RouteDeps } from "../http-routes.ts";
 import { customerTokenLive, sessionOver } from "./customer-token.ts";
 import { exchangeTableToken } from "./exchange.ts";
+import { guestMenu } from "./guest-menu.ts";
 import { qrExchangeLimits, qrLimits } from "./limits.ts";
 import { qrPng, qrSheetHtml, qrSvg } from "./qr-image.ts";
 import { qrSettingsFrom, type QrSettings } from "./settings.ts";
@@ -20,6 +21,7 @@ import { signTableToken } from "./table-token.ts";
  * - POST /api/admin/qr/rotate { storeId?, reason? }            admin: new secret, every old link dead
  * - POST /api/qr/session { tableToken }                        no auth, limited per address: customer token
  * - GET  /api/qr/session                                       customer: the token's binding while its session lives
+ * - GET  /api/qr/menu                                          customer: its store's menu and QR payment policy (guest-menu.ts)
  * `storeId`, when sent, must be the admin's own store (403 otherwise), as for the reports.
  */
 export function installQrRoutes(app: Application, deps: RouteDeps, settings: QrSettings = qrSettingsFrom(process.env)): void {
@@ -82,6 +84,14 @@ export function installQrRoutes(app: Application, deps: RouteDeps, settings: QrS
     const tableName = deps.ctx.stores.get(principal.storeId)?.tables.get(tableId)?.name ?? tableId;
     res.setHeader("cache-control", "no-store");
     res.json({ ok: true, data: { storeId: principal.storeId, tableId, tableName, sessionId: principal.sessionId, customerId: principal.staffId } });
+  });
+
+  // The order page's menu: only what a guest orders from (the staff route also lists tables and stations).
+  app.get("/api/qr/menu", customerAccess(deps), (_req, res) => {
+    const store = deps.ctx.stores.get(principalOf(res).storeId);
+    if (!store) return refuse(res, 404, "NOT_FOUND", "unknown store");
+    res.setHeader("cache-control", "no-store");
+    res.json({ ok: true, data: guestMenu(store) });
   });
 }
 

@@ -1,0 +1,54 @@
+import type { StaffSession } from "../../../clients/api.ts";
+import { ClientError } from "../../../clients/client-error.ts";
+import type { CommandTypeOf } from "../../../clients/commands.ts";
+import type { TableClient } from "../../../clients/room-client.ts";
+import type { Refusal } from "./refusals.ts";
+import type { StoreMenu } from "./store-menu.ts";
+import type { OfflineQueueView } from "./use-offline-queue.ts";
+
+export type TableCommandType = CommandTypeOf<"table">;
+
+/** What every part of the table screen needs: the room, the menu, the link, one way to send. */
+export interface TableCtx {
+  readonly session: StaffSession;
+  readonly menu: StoreMenu;
+  readonly client: TableClient;
+  /** The decoded table state (docs/PROTOCOL.md §3), mutated in place on every patch. */
+  readonly state: any;
+  /** False while the link is down: orders and cash payments go to the offline queue then. */
+  readonly online: boolean;
+  readonly tableName: string;
+  readonly queue: OfflineQueueView;
+  /**
+   * Sends one command; resolves with its data, or null after the refusal was shown in words
+   * (VERSION_CONFLICT as the conflict panel with what changed).
+   */
+  run<D = Record<string, any>>(type: TableCommandType, fields?: Record<string, unknown>): Promise<D | null>;
+}
+
+/** The runner behind ctx.run: one reply per command, a refusal handed to `onRefusal`. */
+export function commandRunner(client: TableClient, onRefusal: (refusal: Refusal) => void) {
+  return async <D>(type: TableCommandType, fields: Record<string, unknown> = {}): Promise<D | null> => {
+    try {
+      const reply = await client.command(type as never, fields as never);
+      if (reply.ok) return reply.data as D;
+      onRefusal({ code: reply.error.code, details: reply.error.details });
+      return null;
+    } catch (error) {
+      onRefusal({ code: error instanceof ClientError ? error.code : "REQUEST_FAILED" });
+      return null;
+    }
+  };
+}
+
+/** The item's menu name, for messages. */
+export function itemNameOf(state: any, id: string): string | undefined {
+  return state?.items?.get(id)?.name ?? state?.draft?.get(id)?.name;
+}
+
+/** The edit lock if it is live (an expired one blocks nobody, docs/PROTOCOL.md §5). */
+export function liveLock(state: any, nowMs: number): { holderName: string; holderTerminal: string; expiresAt: string } | null {
+  const lock = state?.lock?.get("table");
+  if (!lock || !(Date.parse(lock.expiresAt) > nowMs)) return null;
+  return lock;
+}

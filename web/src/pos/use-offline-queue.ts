@@ -1,0 +1,107 @@
+import { signal } from "@preact/signals";
+import { useEffect, useRef, useState } from "preact/hooks";
+import type { StaffSession } from "../../../clients/api.ts";
+import { IndexedDbQueueStore } from "../../../clients/browser/indexeddb-queue-store.ts";
+import { OfflineQueue, type EnqueueInput, type QueuedEntry } from "../../../clients/offline-queue.ts";
+import type { Reply } from "../../../protocol/reply.ts";
+import type { TableClient } from "../../../clients/room-client.ts";
+import { toast } from "../shared/toasts.tsx";
+import { refusalText } from "./refusals.ts";
+import { t } from "./texts.ts";
+
+/** The browser's own view of the network: `offline` fires at once when the device loses it. */
+export const browserOnline = signal(typeof navigator === "undefined" ? true : navigator.onLine);
+if (typeof window !== "undefined") {
+  window.addEventListener("online", () => (browserOnline.value = true));
+  window.addEventListener("offline", () => (browserOnline.value = false));
+}
+
+export interface OfflineQueueView {
+  readonly entries: readonly QueuedEntry[];
+  readonly replaying: boolean;
+  /** Durable when it resolves true; a refusal is shown in words. */
+  enqueue(command: EnqueueInput): Promise<boolean>;
+  discard(cmdId: string): Promise<void>;
+  retry(): Promise<void>;
+}
+
+/** What a queued entry is, in words, for the banner and the replies. */
+export function entryWords(entry: QueuedEntry, money: (won: number) => string, time: (iso: string) => string): string {
+  const body = entry.body;
+  const at = time(body.offline?.queuedAt ?? "");
+  if (body.type === "confirm") return t("queuedConfirm", { n: (body.lines ?? []).reduce((sum, l) => sum + l.quantity, 0), time: at });
+  return t("queuedCash", { amount: money(body.amount), time: at });
+}
+
+/**
+ * R-OFF-2: this table's offline queue (clients/offline-queue.ts) in IndexedDB, one per store,
+ * table and login. Replayed in order whenever the table room is online again; each reply is shown,
+ * and the first refusal stops it for a person to decide (discard or send again).
+ */
+export function useOfflineQueue(session: StaffSession, tableId: string, client: TableClient | null, online: boolean, describe: (entry: QueuedEntry) => string): OfflineQueueView {
+  const [queue, setQueue] = useState<OfflineQueue | null>(null);
+  const [entries, setEntries] = useState<readonly QueuedEntry[]>([]);
+  const [replaying, setReplaying] = useState(false);
+  const running = useRef(false);
+  const owner = { storeId: session.storeId, tableId, staffId: session.staffId };
+
+  useEffect(() => {
+    let store: IndexedDbQueueStore | undefined;
+    let alive = true;
+    IndexedDbQueueStore.open(`offline-queue:${owner.storeId}:${tableId}:${owner.staffId}`)
+      .then((opened) => (store = opened, OfflineQueue.open(opened, owner)))
+      .then((opened) => {
+        if (!alive) return;
+        setQueue(opened);
+        setEntries(opened.entries);
+      }, (error: unknown) => toast(String(error), "error"));
+    return () => {
+      alive = false;
+      store?.close();
+    };
+  }, [tableId, session.staffId]);
+
+  const send = (body: QueuedEntry["body"]): Promise<Reply> => {
+    const { cmdId, type, ...fields } = body;
+    return client!.command(type as never, fields as never, { cmdId, ...(body.offline ? { issuedAt: body.offline.queuedAt } : {}) }) as Promise<Reply>;
+  };
+  const onReply = (entry: QueuedEntry, reply: Reply) => {
+    if (reply.ok) toast(t("queuedOk", { what: describe(entry) }));
+    else toast(t("queuedRefused", { why: refusalText({ code: reply.error.code, details: reply.error.details }) }), "error");
+  };
+  const replay = async (how: "replay" | "retry") => {
+    if (!queue || !client || running.current) return;
+    running.current = true;
+    setReplaying(true);
+    try {
+      await (how === "retry" ? queue.retry(owner, send, onReply) : queue.replay(owner, send, onReply));
+    } finally {
+      running.current = false;
+      setReplaying(false);
+      setEntries(queue.entries);
+    }
+  };
+
+  useEffect(() => {
+    if (online && queue && queue.length > 0 && !queue.held) void replay("replay");
+  }, [online, queue, client]);
+
+  return {
+    entries,
+    replaying,
+    async enqueue(command) {
+      if (!queue) return false;
+      const result = await queue.enqueue(command);
+      setEntries(queue.entries);
+      if (!result.ok) toast(result.error.code === "NOT_QUEUEABLE" ? t("notQueueable") : result.error.message, "error");
+      return result.ok;
+    },
+    async discard(cmdId) {
+      if (!queue) return;
+      await queue.discard(cmdId);
+      setEntries(queue.entries);
+      if (online && queue.length > 0) void replay("replay");
+    },
+    retry: () => replay("retry"),
+  };
+}
