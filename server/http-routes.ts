@@ -72,7 +72,9 @@ export function installRoutes(app: Application, deps: RouteDeps): void {
   app.get("/api/stores/:storeId/menu", requireAccess(deps, ["staff", "admin", "kitchen"], (req) => String(req.params.storeId)), (req, res) => {
     const store = deps.config.stores.find((s) => s.id === req.params.storeId);
     if (!store) return void res.status(404).json({ ok: false, error: { code: "NOT_FOUND", message: "unknown store" } });
-    res.json({ ok: true, data: { storeId: store.id, name: store.name, tables: store.tables, stations: store.stations, menu: store.menuItems } });
+    // The POS's discount panel needs the store's reason codes and approval threshold (PAYMENTS.md §2).
+    const { adjustmentReasons, approvalAboveWon } = store.money;
+    res.json({ ok: true, data: { storeId: store.id, name: store.name, tables: store.tables, stations: store.stations, menu: store.menuItems, adjustmentReasons, approvalAboveWon } });
   });
 
   // R-EVT-2: the kitchen's view over HTTP, for follow-up queries after the live stream.

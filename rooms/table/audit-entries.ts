@@ -87,3 +87,17 @@ export function auditFor(command: SessionCommand, before: SessionState, after: S
       return assertNever(command);
   }
 }
+
+/**
+ * SPEC's audit list names "conflict resolved": a command sent on an older version that the server
+ * merged (domain/session/rebase.ts) leaves a row saying so, in the same commit as its effect.
+ */
+export function mergeAudit(command: SessionCommand, before: SessionState, events: readonly SessionEvent[]): AuditBody[] {
+  const expected = command.expectedVersion;
+  if (expected === undefined || expected === before.version || events.length === 0) return [];
+  return [{
+    action: "conflict.merged", entityType: "session", entityId: before.sessionId,
+    before: { expectedVersion: expected }, after: { version: before.version, command: command.type },
+    reason: `sent on version ${expected}; nothing changed since touches it`,
+  }];
+}

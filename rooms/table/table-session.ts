@@ -8,7 +8,7 @@ import type { RoomContext, StoreView } from "../context.ts";
 import { roomLimits } from "../../protocol/limits.ts";
 import { Mailbox } from "../mailbox.ts";
 import { fromDomainError, wireError } from "../../protocol/codes.ts";
-import { auditFor } from "./audit-entries.ts";
+import { auditFor, mergeAudit } from "./audit-entries.ts";
 import { EventTail } from "./session-history.ts";
 import { isoAt } from "../../server/clock.ts";
 
@@ -146,7 +146,7 @@ export class TableSession {
 
   #unit(command: SessionCommand, base: SessionState, after: SessionState, events: SessionEvent[], meta: CommandMeta, data: unknown, stock: StockWrite[]): CommitUnit {
     const at = command.at;
-    const audit: AuditEntry[] = auditFor(command, base, after, events).map((a) => ({
+    const audit: AuditEntry[] = [...auditFor(command, base, after, events), ...mergeAudit(command, base, events)].map((a) => ({
       ...a, at, storeId: this.store.id, actorId: meta.principal.staffId, actorRole: meta.principal.role, sessionId: after.sessionId, cmdId: meta.cmdId,
     }));
     return {

@@ -44,6 +44,17 @@ async function goOffline(): Promise<void> {
   await page.locator(".connection[data-status=reconnecting]").waitFor(wait);
 }
 
+t("the first load carries no zod: the queue's code is fetched on its own right after the first screen", async () => {
+  await page.goto(`${server.endpoint}/pos`);
+  await page.locator("input[name=staff]").waitFor(wait);
+  const entry = await page.evaluate(() => (document.querySelector("script[type=module]") as HTMLScriptElement).src);
+  const code = await (await fetch(entry)).text();
+  assert.ok(code.length > 1000, "the POS entry chunk was read");
+  assert.not.match(code, /_zod|ZodError/, "zod is not in the POS's entry chunk");
+  // Loaded before any table is opened, so it is in memory before the link can drop.
+  await page.waitForFunction(() => performance.getEntriesByType("resource").some((r) => /offline-queue/.test(r.name)), undefined, wait);
+});
+
 t("an order and a cash payment made offline are queued, then replayed in order exactly once", async () => {
   await page.goto(`${server.endpoint}/pos#table=T3`);
   await page.fill("input[name=staff]", "s1");

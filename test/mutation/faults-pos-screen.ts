@@ -8,6 +8,7 @@ import type { Fault } from "./faults.ts";
 const posPage = [["test/browser", "^pos\\.test\\.ts$"]] as const;
 const paymentPage = [["test/browser", "^pos-payment\\.test\\.ts$"]] as const;
 const offlinePage = [["test/browser", "^pos-offline\\.test\\.ts$"]] as const;
+const discountPage = [["test/browser", "^pos-discount\\.test\\.ts$"]] as const;
 
 export const faults: readonly Fault[] = [
   {
@@ -96,6 +97,22 @@ export const faults: readonly Fault[] = [
     file: "web/src/pos/offline-banner.tsx",
     find: `{entry.refusal && !entry.refusal.ok && (`,
     replace: `{false && entry.refusal && !entry.refusal.ok && (`,
+    tests: offlinePage,
+  },
+  {
+    id: "pos-approver-pin-not-sent",
+    rule: "PAYMENTS.md §2: an adjustment above the threshold is sent again with the second person's id and PIN (approver)",
+    file: "web/src/pos/adjustment-dialog.tsx",
+    find: `...(approver ? { approver } : {})`,
+    replace: `...{}`,
+    tests: discountPage,
+  },
+  {
+    id: "pos-offline-queue-eager",
+    rule: "the offline queue's code (zod) stays off the POS's first load",
+    file: "web/src/pos/offline-queue-loader.ts",
+    find: `type QueueModules = {`,
+    replace: `import "../../../clients/offline-queue.ts";\ntype QueueModules = {`,
     tests: offlinePage,
   },
 ];

@@ -77,4 +77,12 @@ export const faults: readonly Fault[] = [
     replace: "  if (needed || !needed) return undefined;",
     tests: [race],
   },
+  {
+    id: "merge-not-audited",
+    rule: "a merged stale command leaves a conflict.merged audit row (SPEC: conflict resolved)",
+    file: "rooms/table/table-session.ts",
+    find: ", ...mergeAudit(command, base, events)]",
+    replace: "]",
+    tests: [race],
+  },
 ];

@@ -202,6 +202,9 @@ t("after a restart (no events in memory) a stale command is merged from the jour
   const b = await (await staff(server, "s2", "2222")).joinTable("T12");
   const merged = await b.command("item.cancel", { itemId: rice, reason: "손님 요청", expectedVersion: seen });
   assert.ok(merged.ok, `rice was not touched since v${seen}: ${JSON.stringify(merged)}`);
+  // SPEC's audit list: "conflict resolved", in the merged command's own commit.
+  const resolved = query<{ actor_id: string; before: string; after: string }>(server.databaseFile, "select actor_id, before, after from audit_log where action = 'conflict.merged' and session_id = ?", b.state.sessionId);
+  assert.equal(resolved.map((r) => [r.actor_id, JSON.parse(r.before).expectedVersion, JSON.parse(r.after).command]), [["s2", seen, "CancelItem"]]);
   const stale = await b.command("item.cancel", { itemId: cola, reason: "손님 요청", expectedVersion: seen });
   assert.is(!stale.ok && stale.error.code, "VERSION_CONFLICT", JSON.stringify(stale));
   const changes = (stale as any).error.details.changes as { type: string; ids: string[]; by: { id: string } }[];

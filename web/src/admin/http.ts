@@ -1,12 +1,14 @@
 import { ApiError, postJson, type StaffSession } from "../../../clients/api.ts";
 import { signOut } from "../shared/session.ts";
+import { fetchJson } from "../shared/fetch-json.ts";
 
-/** GET with the admin's token; unwraps the `{ ok, data | error }` envelope (docs/PROTOCOL.md §1). */
+/** GET with the admin's token (the shared unwrapping); an expired token signs the admin out. */
 export async function getJson<T>(session: StaffSession, path: string): Promise<T> {
-  const response = await authorizedFetch(session, path);
-  const body = (await response.json().catch(() => null)) as { ok: true; data: T } | { ok: false; error: { code: string; message: string; details?: unknown } } | null;
-  if (body?.ok === true) return body.data;
-  throw expired(new ApiError(body?.error.code ?? `HTTP_${response.status}`, body?.error.message ?? path, response.status, body?.error.details));
+  try {
+    return await fetchJson<T>(session, path);
+  } catch (error) {
+    throw error instanceof ApiError ? expired(error) : error;
+  }
 }
 
 export async function post<T>(session: StaffSession, path: string, body: unknown): Promise<T> {

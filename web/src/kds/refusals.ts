@@ -1,8 +1,8 @@
 import type { WireErrorCode } from "../../../protocol/codes.ts";
 import type { ClientErrorCode } from "../../../clients/client-error.ts";
 import { lang } from "../shared/i18n.ts";
+import { clientRefusals, refusedWords, type Words } from "../shared/refusal-words.ts";
 
-type Words = { readonly ko: string; readonly en: string };
 
 /**
  * Every refusal in words a cook understands (never the raw code). Keyed by every wire code, so a
@@ -48,22 +48,13 @@ const wire: Record<WireErrorCode, Words> = {
   INTERNAL: { ko: "서버 오류로 처리하지 못했습니다. 다시 누르세요", en: "A server fault stopped it; tap again" },
 };
 
-const client: Record<ClientErrorCode, Words> = {
-  CLIENT_LEFT: { ko: "연결이 끊겨 결과를 알 수 없습니다. 화면을 확인하세요", en: "The link dropped; check the screen for the result" },
-  COMMAND_TIMEOUT: { ko: "응답이 없어 결과를 알 수 없습니다. 화면을 확인하세요", en: "No answer; check the screen for the result" },
-  JOIN_REFUSED: { ko: "서버가 연결을 거절했습니다", en: "The server refused the connection" },
-  JOIN_FAILED: { ko: "서버에 연결할 수 없습니다", en: "Cannot reach the server" },
-  JOIN_TIMEOUT: { ko: "서버 응답이 없습니다", en: "The server does not answer" },
-  REQUEST_FAILED: { ko: "요청을 보내지 못했습니다", en: "Could not send the request" },
-};
 
-const fallback: Words = { ko: "요청이 거절되었습니다", en: "The request was refused" };
 
 /** Words for a wire code or a client-library code, in the current language. */
 export function refusalText(code: string | undefined): string {
-  const words = (code && (wire[code as WireErrorCode] ?? client[code as ClientErrorCode])) || fallback;
+  const words = (code && (wire[code as WireErrorCode] ?? clientRefusals[code as ClientErrorCode])) || refusedWords;
   return words[lang.value];
 }
 
 /** For the tests: every code has Korean and English words. */
-export const refusalCodes: readonly string[] = [...Object.keys(wire), ...Object.keys(client)];
+export const refusalCodes: readonly string[] = [...Object.keys(wire), ...Object.keys(clientRefusals)];

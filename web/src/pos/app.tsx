@@ -8,6 +8,7 @@ import { useRoom } from "../shared/use-room.ts";
 import { FloorScreen } from "./floor-screen.tsx";
 import { LangSwitch } from "./top-bar.tsx";
 import { openTableId } from "./nav.ts";
+import { loadOfflineQueue } from "./offline-queue-loader.ts";
 import { watchNotices } from "./notices.ts";
 import { refusalText } from "./refusals.ts";
 import { fetchStoreMenu, type StoreMenu } from "./store-menu.ts";
@@ -18,6 +19,8 @@ import "./pos.css";
 /** /pos: staff sign in, then the floor (every table) or one table. */
 export function App() {
   const session = staffSession.value;
+  // After the first screen is drawn, not before: the queue's chunk (zod) stays off the first load.
+  useEffect(() => void loadOfflineQueue().catch(() => undefined), []);
   if (!session) {
     return (
       <>

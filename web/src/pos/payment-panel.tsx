@@ -1,6 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { won } from "../shared/i18n.ts";
 import { toast } from "../shared/toasts.tsx";
+import { AdjustmentList } from "./adjustment-list.tsx";
 import { PaymentList } from "./payment-list.tsx";
 import type { TableCtx } from "./table-context.ts";
 import { t } from "./texts.ts";
@@ -22,7 +23,7 @@ const isPaidShare = (state: any, label: string) => [...state.payments.values()].
  * items or any amount, by cash (tendered → change) or card, as many payments as it takes. The
  * payment that settles the table closes it (R-PAY-5) and the POS goes back to the floor.
  */
-export function PaymentPanel({ ctx, onClosed }: { ctx: TableCtx; rev: number; onClosed: () => void }) {
+export function PaymentPanel({ ctx, rev, onClosed }: { ctx: TableCtx; rev: number; onClosed: () => void }) {
   const s = ctx.state;
   const outstanding = Number(s.outstandingWon);
   const payable = Math.max(0, outstanding - Number(s.pendingWon));
@@ -90,6 +91,7 @@ export function PaymentPanel({ ctx, onClosed }: { ctx: TableCtx; rev: number; on
         {Number(s.pendingWon) > 0 && <div><dt>{t("pending")}</dt><dd data-figure="pending">{won(Number(s.pendingWon))}</dd></div>}
         <div class="due"><dt>{t("outstanding")}</dt><dd data-figure="outstanding">{won(outstanding)}</dd></div>
       </dl>
+      <AdjustmentList ctx={ctx} rev={rev} />
       <div class="modes" role="group" aria-label={t("payHeading")}>
         {modes.map((m) => <button key={m} type="button" class={m === mode ? "chip on" : "chip"} aria-pressed={m === mode} data-mode={m} onClick={() => setMode(m)}>{t(`mode_${m}`)}</button>)}
       </div>

@@ -1,9 +1,9 @@
 import type { WireErrorCode } from "../../../protocol/codes.ts";
 import type { ClientErrorCode } from "../../../clients/client-error.ts";
-import { lang } from "../shared/i18n.ts";
+import { lang, won } from "../shared/i18n.ts";
+import { clientRefusals, refusedWords, type Words } from "../shared/refusal-words.ts";
 import { t } from "./texts.ts";
 
-type Words = { readonly ko: string; readonly en: string };
 
 /**
  * Every refusal in words a server (the person serving tables) understands, never the raw code.
@@ -49,16 +49,7 @@ const wire: Record<WireErrorCode, Words> = {
   INTERNAL: { ko: "서버 오류로 처리하지 못했습니다. 다시 누르세요", en: "A server fault stopped it; tap again" },
 };
 
-const client: Record<ClientErrorCode, Words> = {
-  CLIENT_LEFT: { ko: "연결이 끊겨 결과를 알 수 없습니다. 화면을 확인하세요", en: "The link dropped; check the screen for the result" },
-  COMMAND_TIMEOUT: { ko: "응답이 없어 결과를 알 수 없습니다. 화면을 확인하세요", en: "No answer; check the screen for the result" },
-  JOIN_REFUSED: { ko: "서버가 연결을 거절했습니다", en: "The server refused the connection" },
-  JOIN_FAILED: { ko: "서버에 연결할 수 없습니다", en: "Cannot reach the server" },
-  JOIN_TIMEOUT: { ko: "서버 응답이 없습니다", en: "The server does not answer" },
-  REQUEST_FAILED: { ko: "요청을 보내지 못했습니다", en: "Could not send the request" },
-};
 
-const fallback: Words = { ko: "요청이 거절되었습니다", en: "The request was refused" };
 
 /** 24-hour hh:mm, the same in every language (a lock "until 19:05"). */
 export function clockTime(iso: string): string {
@@ -84,9 +75,13 @@ export function refusalText(refusal: Refusal | string | undefined): string {
     return t("lockedMessage", { name: d.holderName, time: clockTime(String(d.expiresAt ?? "")) });
   }
   if (code === "FORBIDDEN" && d.rule === "cancel_needs_admin") return t("startedLocked");
-  const words = (code && (wire[code as WireErrorCode] ?? client[code as ClientErrorCode])) || fallback;
+  if (code === "APPROVAL_REQUIRED" && typeof d.amount === "number" && typeof d.threshold === "number") {
+    return t("approvalNeeded", { amount: won(d.amount), threshold: won(d.threshold) });
+  }
+  if (code === "INVALID_AMOUNT" && d.rule === "below_zero") return t("belowZero");
+  const words = (code && (wire[code as WireErrorCode] ?? clientRefusals[code as ClientErrorCode])) || refusedWords;
   return words[lang.value];
 }
 
 /** For the tests: every code has Korean and English words. */
-export const refusalCodes: readonly string[] = [...Object.keys(wire), ...Object.keys(client)];
+export const refusalCodes: readonly string[] = [...Object.keys(wire), ...Object.keys(clientRefusals)];

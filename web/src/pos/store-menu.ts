@@ -1,4 +1,5 @@
-import { ApiError, type StaffSession } from "../../../clients/api.ts";
+import type { StaffSession } from "../../../clients/api.ts";
+import { fetchJson } from "../shared/fetch-json.ts";
 
 export interface OptionChoice { readonly id: string; readonly name: string; readonly priceDelta: number }
 export interface OptionGroup { readonly id: string; readonly name: string; readonly minSelect: number; readonly maxSelect: number; readonly choices: readonly OptionChoice[] }
@@ -18,19 +19,16 @@ export interface StoreMenu {
   readonly tables: readonly { readonly id: string; readonly name: string }[];
   readonly stations: readonly { readonly id: string; readonly name: string }[];
   readonly menu: readonly MenuItem[];
+  /** The store's adjustment reasons (config `money.adjustmentReasons`); absent on an older server. */
+  readonly adjustmentReasons?: readonly AdjustmentReason[];
+  /** An adjustment above this needs an admin or a second person's PIN (PAYMENTS.md §2). */
+  readonly approvalAboveWon?: number;
 }
+export interface AdjustmentReason { readonly code: string; readonly label: string }
 
 /** GET /api/stores/:storeId/menu with the staff token (docs/PROTOCOL.md §1.3). */
-export async function fetchStoreMenu(session: StaffSession): Promise<StoreMenu> {
-  let response: Response;
-  try {
-    response = await fetch(`${session.endpoint}/api/stores/${encodeURIComponent(session.storeId)}/menu`, { headers: { authorization: `Bearer ${session.token}` } });
-  } catch (error) {
-    throw new ApiError("NETWORK", String(error), 0);
-  }
-  const body = (await response.json().catch(() => null)) as { ok: true; data: StoreMenu } | { ok: false; error: { code: string; message: string } } | null;
-  if (body?.ok) return body.data;
-  throw new ApiError(body?.error.code ?? `HTTP_${response.status}`, body?.error.message ?? "menu", response.status);
+export function fetchStoreMenu(session: StaffSession): Promise<StoreMenu> {
+  return fetchJson<StoreMenu>(session, `/api/stores/${encodeURIComponent(session.storeId)}/menu`);
 }
 
 /** Headings in menu order; items without one go under "" (shown as 전체 only). */

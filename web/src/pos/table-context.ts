@@ -24,20 +24,30 @@ export interface TableCtx {
    * (VERSION_CONFLICT as the conflict panel with what changed).
    */
   run<D = Record<string, any>>(type: TableCommandType, fields?: Record<string, unknown>): Promise<D | null>;
+  /** Shows a refusal the way `run` does (a dialog that handled some refusals itself hands on the rest). */
+  refuse(refusal: Refusal): void;
+}
+
+export type Sent<D> = { readonly ok: true; readonly data: D } | { readonly ok: false; readonly refusal: Refusal };
+
+/** Sends one command (a fresh cmdId each call) and gives back its data or its refusal, never throws. */
+export async function sendCommand<D = Record<string, any>>(client: TableClient, type: TableCommandType, fields: Record<string, unknown> = {}): Promise<Sent<D>> {
+  try {
+    const reply = await client.command(type as never, fields as never);
+    if (reply.ok) return { ok: true, data: reply.data as D };
+    return { ok: false, refusal: { code: reply.error.code, details: reply.error.details } };
+  } catch (error) {
+    return { ok: false, refusal: { code: error instanceof ClientError ? error.code : "REQUEST_FAILED" } };
+  }
 }
 
 /** The runner behind ctx.run: one reply per command, a refusal handed to `onRefusal`. */
 export function commandRunner(client: TableClient, onRefusal: (refusal: Refusal) => void) {
   return async <D>(type: TableCommandType, fields: Record<string, unknown> = {}): Promise<D | null> => {
-    try {
-      const reply = await client.command(type as never, fields as never);
-      if (reply.ok) return reply.data as D;
-      onRefusal({ code: reply.error.code, details: reply.error.details });
-      return null;
-    } catch (error) {
-      onRefusal({ code: error instanceof ClientError ? error.code : "REQUEST_FAILED" });
-      return null;
-    }
+    const sent = await sendCommand<D>(client, type, fields);
+    if (sent.ok) return sent.data;
+    onRefusal(sent.refusal);
+    return null;
   };
 }
 

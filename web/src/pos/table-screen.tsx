@@ -17,7 +17,7 @@ import { OfflineBanner } from "./offline-banner.tsx";
 import { confirmLines, offlineLine, withQuantity, type OfflineLine } from "./offline-lines.ts";
 import { OrderList } from "./order-list.tsx";
 import { PaymentPanel } from "./payment-panel.tsx";
-import { clockTime, refusalText } from "./refusals.ts";
+import { clockTime, refusalText, type Refusal } from "./refusals.ts";
 import { SeatPanel } from "./seat-panel.tsx";
 import type { StoreMenu } from "./store-menu.ts";
 import { commandRunner, itemNameOf, liveLock, type TableCtx } from "./table-context.ts";
@@ -72,15 +72,16 @@ export function TableScreen({ session, menu, tableId }: { session: StaffSession;
   const client = view.client;
   if (!state || !client) return <main class="pos-message"><h1>{tableName}</h1><p>{t("loading")}</p></main>;
 
-  const run = commandRunner(client, (r) => {
+  const refuse = (r: Refusal) => {
     if (r.code === "VERSION_CONFLICT") {
       setRefusal(null);
       return setConflict(conflictOf(r.details));
     }
     setRefusal(refusalText(r));
-  });
+  };
+  const run = commandRunner(client, refuse);
   const ctx: TableCtx = {
-    session, menu, client, state, online, tableName, queue,
+    session, menu, client, state, online, tableName, queue, refuse,
     run: ((type, fields) => {
       setRefusal(null);
       return run(type, fields);

@@ -1,11 +1,12 @@
 import { signal } from "@preact/signals";
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { StaffSession } from "../../../clients/api.ts";
-import { IndexedDbQueueStore } from "../../../clients/browser/indexeddb-queue-store.ts";
-import { OfflineQueue, type EnqueueInput, type QueuedEntry } from "../../../clients/offline-queue.ts";
+import type { IndexedDbQueueStore } from "../../../clients/browser/indexeddb-queue-store.ts";
+import type { EnqueueInput, OfflineQueue, QueuedEntry } from "../../../clients/offline-queue.ts";
 import type { Reply } from "../../../protocol/reply.ts";
 import type { TableClient } from "../../../clients/room-client.ts";
 import { toast } from "../shared/toasts.tsx";
+import { loadOfflineQueue } from "./offline-queue-loader.ts";
 import { refusalText } from "./refusals.ts";
 import { t } from "./texts.ts";
 
@@ -43,23 +44,35 @@ export function useOfflineQueue(session: StaffSession, tableId: string, client: 
   const [entries, setEntries] = useState<readonly QueuedEntry[]>([]);
   const [replaying, setReplaying] = useState(false);
   const running = useRef(false);
+  const opening = useRef<Promise<OfflineQueue | null>>(Promise.resolve(null));
+  const [attempt, setAttempt] = useState(0);
   const owner = { storeId: session.storeId, tableId, staffId: session.staffId };
 
   useEffect(() => {
     let store: IndexedDbQueueStore | undefined;
     let alive = true;
-    IndexedDbQueueStore.open(`offline-queue:${owner.storeId}:${tableId}:${owner.staffId}`)
-      .then((opened) => (store = opened, OfflineQueue.open(opened, owner)))
+    // The queue's code arrives lazily (offline-queue-loader.ts); enqueue waits for this promise.
+    opening.current = loadOfflineQueue()
+      .then(async ({ IndexedDbQueueStore, OfflineQueue }) => {
+        store = await IndexedDbQueueStore.open(`offline-queue:${owner.storeId}:${tableId}:${owner.staffId}`);
+        return OfflineQueue.open(store, owner);
+      })
       .then((opened) => {
-        if (!alive) return;
+        if (!alive) return null;
         setQueue(opened);
         setEntries(opened.entries);
-      }, (error: unknown) => toast(String(error), "error"));
+        return opened;
+      }, (error: unknown) => {
+        if (alive) toast(t("queueUnavailable", { why: `(${String(error)})` }), "error");
+        // The chunk could not be fetched (offline before it loaded): try again once the network is back.
+        if (alive) window.addEventListener("online", () => alive && setAttempt((n) => n + 1), { once: true });
+        return null;
+      });
     return () => {
       alive = false;
       store?.close();
     };
-  }, [tableId, session.staffId]);
+  }, [tableId, session.staffId, attempt]);
 
   const send = (body: QueuedEntry["body"]): Promise<Reply> => {
     const { cmdId, type, ...fields } = body;
@@ -90,9 +103,14 @@ export function useOfflineQueue(session: StaffSession, tableId: string, client: 
     entries,
     replaying,
     async enqueue(command) {
-      if (!queue) return false;
-      const result = await queue.enqueue(command);
-      setEntries(queue.entries);
+      // Right after the table opened the queue may still be loading: wait for it rather than refuse.
+      const ready = queue ?? (await opening.current);
+      if (!ready) {
+        toast(t("queueUnavailable", { why: "" }), "error");
+        return false;
+      }
+      const result = await ready.enqueue(command);
+      setEntries(ready.entries);
       if (!result.ok) toast(result.error.code === "NOT_QUEUEABLE" ? t("notQueueable") : result.error.message, "error");
       return result.ok;
     },
