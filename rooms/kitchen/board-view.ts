@@ -64,13 +64,28 @@ function writeItems(entry: TicketState, items: BoardItem[]): void {
   entry.done = items.every((i) => i.state === "cooked" || i.state === "served" || i.state === "cancelled");
 }
 
-export function syncBumped(view: KitchenState, board: KitchenBoard, scope: ViewScope): void {
+/**
+ * The synced state keeps only the newest `bumpedKeptMax` bumped ids (a day of bumps stays on the
+ * board, for a recall by id and `GET /api/kitchen/tickets?bumped=1`, but not in every screen's
+ * state). A bump is sent as one shift and one push: rewriting the array would send every kept id
+ * to every screen on every bump. Only removals and pushes edit it in place; when an older id must
+ * come back in front (a recall of a kept ticket) the array is rewritten instead, because
+ * @colyseus/schema 5.0.34 decodes a removal followed by a splice insert in one patch out of order.
+ */
+export function syncBumped(view: KitchenState, board: Pick<KitchenBoard, "tickets">, scope: ViewScope): void {
   const bumped = [...board.tickets.values()]
     .filter((t) => inScope(t, scope) && t.bumpedAt !== null)
     .sort((a, b) => (a.bumpedAt! < b.bumpedAt! ? -1 : 1))
     .slice(-kitchenLimits.bumpedKeptMax)
     .map((t) => t.ticketId);
-  if (bumped.length !== view.bumped.length || bumped.some((id, i) => view.bumped[i] !== id)) view.bumped.splice(0, view.bumped.length, ...bumped);
+  const wanted = new Set(bumped);
+  const survivors = [...view.bumped].filter((id) => wanted.has(id));
+  if (survivors.every((id, i) => bumped[i] === id)) {
+    for (let i = view.bumped.length - 1; i >= 0; i--) if (!wanted.has(view.bumped[i]!)) view.bumped.splice(i, 1);
+    for (let i = view.bumped.length; i < bumped.length; i++) view.bumped.push(bumped[i]!);
+  } else if (bumped.length !== view.bumped.length || bumped.some((id, i) => view.bumped[i] !== id)) {
+    view.bumped.splice(0, view.bumped.length, ...bumped);
+  }
 }
 
 /** All-day counts: open (waiting or cooking) portions per menu item in this room's scope. */

@@ -167,6 +167,8 @@ export class KitchenBoard {
         // A table that has left: its tickets leave the kitchen screen (and the all-day counts).
         for (const t of [...this.tickets.values()]) if (t.sessionId === sessionId) { this.tickets.delete(t.ticketId); changed.add(t.ticketId); }
         for (const i of [...this.items.values()]) if (i.sessionId === sessionId) { this.items.delete(i.itemId); this.#ticketsOfItem.delete(i.itemId); }
+        // Bounded through a whole day: a reopened session's table is read again from storage.
+        this.#sessionTable.delete(sessionId);
         break;
       case "SessionOpened":
       case "TicketPrintRequested":

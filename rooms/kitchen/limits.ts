@@ -8,6 +8,9 @@ export const kitchenLimits = {
   flagRefreshEveryMs: 5_000,
   allDayRefreshEveryMs: 500,
   kitchenClientsMax: 64,
-  /** Bumped tickets kept on the board per store for recall. */
+  /**
+   * Bumped ticket ids kept in each kitchen room's synced state (`bumped`, for "recall the last one").
+   * Older bumped tickets leave the state but stay on the board, so a recall by id still works.
+   */
   bumpedKeptMax: 50,
 } as const;
