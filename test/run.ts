@@ -71,12 +71,18 @@ const uvuBin = resolve(root, "../node_modules/uvu/bin.js");
 
 interface Result { readonly index: number; readonly code: number; readonly output: string; readonly seconds: number }
 
+/** Colourless output (the logs are read as text); FORCE_COLOR beside NO_COLOR would make Node warn. */
+function plainEnv(): NodeJS.ProcessEnv {
+  const { FORCE_COLOR: _dropped, ...rest } = process.env;
+  return { ...rest, NO_COLOR: "1" };
+}
+
 function runGroup(index: number, group: { files: string[] }): Promise<Result> {
   const startedAt = performance.now();
   // One uvu process per worker; its pattern names exactly this worker's files.
   const pattern = `^(${group.files.map(escape).join("|")})$`;
   return new Promise((done) => {
-    const child = spawn(process.execPath, [uvuBin, "-r", "tsx", root, pattern], { env: { ...process.env, FORCE_COLOR: "0", NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [uvuBin, "-r", "tsx", root, pattern], { env: plainEnv(), stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));

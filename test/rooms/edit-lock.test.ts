@@ -2,7 +2,8 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { SignJWT } from "jose";
 import { Client, type Room } from "@colyseus/sdk";
-import { TableConnection } from "../../clients/pos-client.ts";
+import { PosClient, TableConnection } from "../../clients/pos-client.ts";
+import { startTcpProxy } from "../support/tcp-proxy.ts";
 import { ConfigError, demoRawConfig, parseConfig } from "../../server/config/index.ts";
 import { countRows, eventually, query, startServer, tempDir, writeConfig, type ServerProcess } from "../support/server-process.ts";
 import { kimchi, openTable, staff } from "../support/pos.ts";
@@ -150,14 +151,17 @@ t("an admin takes over a held lock with a reason; staff and a blank reason are r
 });
 
 t("the holder's terminal keeps the lock across a dropped connection, and frees it when it leaves", async () => {
-  const a = await openTable(await staff(server), "T5");
+  // A reaches the server through a loopback TCP proxy, so its link can be cut at the transport
+  // (the SDK's socket is ws's on Node 20 and the built-in WebSocket on Node 22).
+  const proxy = await startTcpProxy(server.port);
+  const a = await openTable(await PosClient.login(proxy.endpoint, "demo", "s1", "1111"), "T5");
   const b = await (await staff(server, "s2", "2222")).joinTable("T5");
   const taken = await ok<LockView>(a, "lock.take");
   await eventually(() => lockOf(b) !== undefined, 3_000, "the lock on B");
-  // Cut A's socket under the SDK: it reconnects with the same sessionId and stays the holder.
+  // Cut A's link: it reconnects with the same sessionId and stays the holder.
   a.room.reconnection.minUptime = 0; // the SDK reconnects only rooms up for 5 s by default
   const reconnected = new Promise<void>((resolve) => a.room.onReconnect.once(() => resolve()));
-  (a.room.connection.transport as any).ws._socket.destroy();
+  proxy.cut();
   await reconnected;
   assert.is(a.room.sessionId, taken.holderTerminal);
   await ok(a, "draft.add", kimchi);
@@ -167,6 +171,7 @@ t("the holder's terminal keeps the lock across a dropped connection, and frees i
   await ok(b, "draft.clear");
   assert.equal(lockRows("T5").map((r) => [r.actor_id, r.action, r.reason]), [["s1", "lock.take", null], ["system", "lock.free", "holder left"]]);
   await b.leave();
+  await proxy.close();
 });
 
 t("closing the session frees the lock", async () => {
