@@ -19,7 +19,7 @@ export type CommandFields<R extends RoomName, T extends CommandTypeOf<R>> = Omit
 export type ReplyData = Readonly<Record<string, unknown>>;
 
 export interface CommandOptions {
-  /** Defaults to `crypto.randomUUID()`; pass the same one to retry a command safely. */
+  /** Defaults to a random UUID v4 (clients/ids.ts); pass the same one to retry a command safely. */
   readonly cmdId?: string;
   /** How long one attempt waits for its reply before the link is treated as dead (4010) and the command replayed. */
   readonly timeoutMs?: number;

@@ -21,7 +21,7 @@
  *   class RoomClient<R> {
  *     command(type, fields, { cmdId?, timeoutMs?, issuedAt? }?): Promise<Reply<ReplyData>>
  *       fields = that command's fields without cmdId/type (typed from the zod schema); may be
- *       omitted when every field is optional. cmdId defaults to crypto.randomUUID().
+ *       omitted when every field is optional. cmdId defaults to a random UUID v4 (clients/ids.ts: getRandomValues, so it works on plain-HTTP LAN pages too).
  *       Resolves exactly once with the server's reply (ok or a typed WireError). If the link
  *       drops while it is in flight, or it is called while not online, it waits for the
  *       reconnection and sends the SAME cmdId again (the server replays the first reply).
@@ -49,6 +49,7 @@
 export * from "./api.ts";
 export * from "./client-error.ts";
 export * from "./commands.ts";
+export * from "./ids.ts";
 export * from "./join.ts";
 export * from "./offline-queue.ts";
 export * from "./room-client.ts";

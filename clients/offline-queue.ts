@@ -1,3 +1,4 @@
+import { newUuid } from "./ids.ts";
 import { offlineLimits } from "../protocol/limits.ts";
 import type { Reply } from "../protocol/reply.ts";
 import type { WireErrorCode } from "../protocol/codes.ts";
@@ -119,7 +120,7 @@ export class OfflineQueue {
       if (this.#entries.length >= offlineLimits.queueLengthMax) {
         return { ok: false, error: queueError("QUEUE_FULL", `${offlineLimits.queueLengthMax} commands are waiting already`, { queueLengthMax: offlineLimits.queueLengthMax }) };
       }
-      const cmdId = globalThis.crypto.randomUUID();
+      const cmdId = newUuid();
       const offline: OfflineOrigin = { ...this.owner, queuedAt: new Date(this.#now()).toISOString() };
       // JSON round trip: no undefined fields, so the body sent now is byte for byte the one reloaded later.
       const body = JSON.parse(JSON.stringify({ ...command, cmdId, offline })) as unknown;
@@ -207,7 +208,7 @@ export class OfflineQueue {
       if (!head?.refusal) return queueError("UNKNOWN_ENTRY", "no refused command waits for a decision");
       const foreign = foreignOrigin(this.owner, sender);
       if (foreign) return foreign;
-      const cmdId = globalThis.crypto.randomUUID();
+      const cmdId = newUuid();
       const next: QueuedEntry = { seq: head.seq, cmdId, body: { ...head.body, cmdId } };
       await this.#store.replace(next);
       this.#entries[0] = next;

@@ -1,3 +1,4 @@
+import { newUuid } from "./ids.ts";
 import { Client, type Room } from "@colyseus/sdk";
 // Only the zod-free protocol files: a page that imports the room client does not carry the schemas.
 import { messageTypes, roomNames, type JoinOptionsByRoom, type RoomName } from "../protocol/rooms.ts";
@@ -6,6 +7,9 @@ import { ClientError, isPermanentRefusal } from "./client-error.ts";
 import type { CommandArgs, CommandOptions, CommandTypeOf, ReplyData } from "./commands.ts";
 import { joinWithin, type ServerAuth } from "./join.ts";
 import { roomClientDefaults, type RoomClientSettings } from "./settings.ts";
+
+/** Commands the server answers only after the card company did (payments/limits.ts). */
+const waitsOnProvider: ReadonlySet<string> = new Set(["payment.start", "refund.start", "cart.pay", "cashReceipt.issue"]);
 
 export type ConnectionStatus = "online" | "reconnecting" | "offline";
 export type StatusListener = (status: ConnectionStatus, previous: ConnectionStatus) => void;
@@ -96,12 +100,12 @@ export class RoomClient<R extends RoomName> {
   command<T extends CommandTypeOf<R>, D = ReplyData>(type: T, ...args: CommandArgs<R, T>): Promise<Reply<D>> {
     const [fields, options] = args as [Record<string, unknown> | undefined, CommandOptions | undefined];
     if (this.#status === "offline") return Promise.reject(new ClientError("CLIENT_LEFT", `${type}: the client has left the room`));
-    const cmdId = options?.cmdId ?? globalThis.crypto.randomUUID();
+    const cmdId = options?.cmdId ?? newUuid();
     const body = { ...fields, type, cmdId, ...(options?.issuedAt === undefined ? {} : { issuedAt: options.issuedAt }) };
     return new Promise<Reply<D>>((resolve, reject) => {
       const entry: PendingCommand = {
         body,
-        timeoutMs: options?.timeoutMs ?? this.#settings.commandTimeoutMs,
+        timeoutMs: options?.timeoutMs ?? (waitsOnProvider.has(type) ? this.#settings.providerCommandTimeoutMs : this.#settings.commandTimeoutMs),
         timeouts: 0,
         inFlight: false,
         settle: (outcome) => {
@@ -256,7 +260,7 @@ export class RoomClient<R extends RoomName> {
       return;
     }
     if (this.#status !== "online" || this.#awaitingState || this.#pingInFlight) return;
-    if (this.roomName === roomNames.kitchen) room.send(messageTypes.kitchenHeartbeat);
+    if (this.roomName === roomNames.kitchen && this.#settings.kitchenHeartbeat) room.send(messageTypes.kitchenHeartbeat);
     this.#pingInFlight = true;
     room.request(messageTypes.ping, {}, { timeout: this.#settings.heartbeatTimeoutMs }).then(
       () => (this.#pingInFlight = false),

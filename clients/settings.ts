@@ -17,6 +17,9 @@ export interface RoomClientSettings {
   /** A reconnection attempt with no outcome for this long is abandoned (a dead link swallows the handshake too). */
   readonly reconnectStallMs?: number;
   /** Fresh joins: first wait, doubling up to rejoinDelayMaxMs, at most rejoinAttemptsMax attempts. */
+  readonly providerCommandTimeoutMs?: number;
+  /** Kitchen room only: whether this client counts as a live kitchen screen (an admin console editing 86 must not). */
+  readonly kitchenHeartbeat?: boolean;
   readonly rejoinDelayMs?: number;
   readonly rejoinDelayMaxMs?: number;
   readonly rejoinAttemptsMax?: number;
@@ -26,8 +29,12 @@ export const roomClientDefaults = {
   heartbeatMs: 2_000,
   // The server answers a ping at once; 3 s of silence on loopback or LAN is a dead link.
   heartbeatTimeoutMs: 3_000,
-  // A card payment waits for the VAN; a retry of it joins the running one on the server.
+  // A retry of a command still running joins it on the server (its reply is the first one).
   commandTimeoutMs: 15_000,
+  // Commands that wait on the card company (the VAN may take its full 30 s request timeout, then a
+  // query and a net cancel): a shorter wait would tear down a healthy link and resend meanwhile.
+  providerCommandTimeoutMs: 75_000,
+  kitchenHeartbeat: true,
   commandAttemptsMax: 5,
   joinTimeoutMs: 10_000,
   // The SDK waits 0.2, 0.4, 0.8, 1.6, 3.2, then 5 s: 7 attempts span about the server's seat

@@ -45,4 +45,6 @@ export const offlineLimits = {
   queuedAgeMaxMs: 24 * 60 * 60 * 1000,
   /** Commands one terminal may hold while offline; the next enqueue is refused (QUEUE_FULL). */
   queueLengthMax: 200,
+  /** How far a terminal's clock may run ahead of the server's before its queuedAt is refused. */
+  clockAheadMaxMs: 5 * 60 * 1000,
 } as const;

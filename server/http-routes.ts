@@ -50,7 +50,9 @@ export function installRoutes(app: Application, deps: RouteDeps): void {
   app.disable("x-powered-by");
   if (deps.trustProxy !== undefined) app.set("trust proxy", deps.trustProxy);
   // Security headers (CSP, nosniff, frame and referrer policies, ...); harmless for JSON answers.
-  app.use(helmet());
+  // No `upgrade-insecure-requests`: a restaurant LAN often serves the screens over plain HTTP
+  // (http://192.168.x.x:2567/pos), where that directive would send every asset to a dead https URL.
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   app.use(express.json({ limit: httpLimits.jsonBodyBytesMax }));
   app.post("/api/auth/login", loginHandler(deps.config, deps.tokens, deps.ctx.clock, deps.login));
 

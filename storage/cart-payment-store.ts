@@ -1,7 +1,8 @@
 import type { Storage } from "./database.ts";
 import { chainHash, lastAuditHash, toAuditRow, type AuditEntry } from "./audit.ts";
 
-export type CartPaymentStatus = "pending" | "confirmed" | "failed" | "refunded" | "refund_pending";
+/** `refund_failed`: the provider definitively refused to cancel a refused order's charge: a person must give it back. */
+export type CartPaymentStatus = "pending" | "confirmed" | "failed" | "refunded" | "refund_pending" | "refund_failed";
 
 /** One cart line as the phone sent it to be paid (prices are the server's, never the phone's). */
 export interface CartPaymentLine {
@@ -74,6 +75,9 @@ export function createCartPaymentStore(storage: Storage) {
   const db = storage.sqlite;
   const byId = db.prepare(`select ${columns} from cart_payments where payment_id = ?`);
   const byCommand = db.prepare(`select ${columns} from cart_payments where cmd_scope = ? and cmd_id = ?`);
+  const unsettledOfCustomer = db.prepare(
+    `select ${columns} from cart_payments where session_id = ? and customer_id = ? and status in ('pending', 'refund_pending') order by created_at desc limit 1`,
+  );
   const open = db.prepare(
     `select ${columns} from cart_payments where status in ('pending', 'refund_pending') and created_at <= ? and (created_at, payment_id) > (?, ?)
      order by created_at, payment_id limit ?`,
@@ -136,6 +140,11 @@ export function createCartPaymentStore(storage: Storage) {
     },
     byCommand(cmdScope: string, cmdId: string): CartPayment | undefined {
       const row = byCommand.get(cmdScope, cmdId) as Row | undefined;
+      return row ? fromRow(row) : undefined;
+    },
+    /** The phone's charge in this session that is not settled yet, if any. */
+    unsettledOf(sessionId: string, customerId: string): CartPayment | undefined {
+      const row = unsettledOfCustomer.get(sessionId, customerId) as Row | undefined;
       return row ? fromRow(row) : undefined;
     },
     /** Intents not settled, created at or before `cutoff`, in keyset pages. */

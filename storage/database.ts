@@ -12,6 +12,7 @@ import * as dailyClose from "./migrations/2026_12_03_0008_daily_close.ts";
 import * as qrSecrets from "./migrations/2026_12_03_0009_qr_secrets.ts";
 import * as cartPayments from "./migrations/2026_12_03_0010_cart_payments.ts";
 import * as sessionActivity from "./migrations/2026_12_03_0011_session_activity.ts";
+import * as auditStoreIndex from "./migrations/2026_12_03_0012_audit_store_index.ts";
 
 export type Sqlite = Database.Database;
 
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   "2026_12_03_0009_qr_secrets": qrSecrets,
   "2026_12_03_0010_cart_payments": cartPayments,
   "2026_12_03_0011_session_activity": sessionActivity,
+  "2026_12_03_0012_audit_store_index": auditStoreIndex,
 };
 
 export interface Storage {

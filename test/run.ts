@@ -36,6 +36,10 @@ function timings(): Record<string, number> {
 
 const filter = process.env.TEST_FILTER ? new RegExp(process.env.TEST_FILTER) : undefined;
 const files = testFiles(root).filter((f) => !filter || filter.test(f)).sort();
+if (files.length === 0) {
+  console.error(`no test file matches${filter ? ` TEST_FILTER=${filter.source}` : ""}: nothing was run`);
+  process.exit(1);
+}
 const workers = Math.max(1, Math.min(files.length, Number(process.env.TEST_WORKERS ?? (cpus().length > 1 ? 3 : 1))));
 const known = timings();
 const weightOf = (file: string) => known[file] ?? defaultSeconds;
@@ -101,5 +105,7 @@ for (const result of results) {
 const totals = results.map((r) => /Total:\s+(\d+)[\s\S]*?Passed:\s+(\d+)/.exec(r.output)).map((m) => (m ? [Number(m[1]), Number(m[2])] : [0, 0]));
 const total = totals.reduce((s, [t]) => s + t!, 0);
 const passed = totals.reduce((s, [, p]) => s + p!, 0);
+// A worker that ran nothing, or whose counts do not add up, has not shown its files pass.
+if (total === 0 || passed !== total || totals.some(([t]) => t === 0)) failed = true;
 console.log(`\n${failed ? "FAILED" : "ok"}: ${passed}/${total} tests passed in ${files.length} files`);
 process.exit(failed ? 1 : 0);

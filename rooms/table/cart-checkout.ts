@@ -9,6 +9,12 @@ import { isoAt } from "../../server/clock.ts";
 import { settleApproval, settleCancel } from "./payment-flow.ts";
 import type { TableSession } from "./table-session.ts";
 
+/** `sentNow`: this request sent the order (a replay of an earlier one did not: the phone's current cart stays). */
+export interface CartPayOutcome {
+  readonly outcome: Outcome;
+  readonly sentNow: boolean;
+}
+
 export interface CartPayInput {
   readonly method: "card" | "easy_pay";
   readonly expectedTotalWon: number;
@@ -39,16 +45,31 @@ export class CartCheckout {
    * `lines` are the phone's cart; `takeTurn` spends the confirm rate limits (only once a charge is
    * about to be attempted). The reply of an approved and sent cart is the confirm's, plus the payment.
    */
-  async pay(customerId: string, lines: readonly LineRequest[], input: CartPayInput, meta: CommandMeta, takeTurn: () => Outcome | undefined): Promise<Outcome> {
+  async pay(customerId: string, lines: readonly LineRequest[], input: CartPayInput, meta: CommandMeta, takeTurn: () => Outcome | undefined): Promise<CartPayOutcome> {
     const scope = CartCheckout.scopeOf(this.store.id, this.session.tableId, customerId);
     const earlier = this.ctx.cartPayments.byCommand(scope, meta.cmdId);
-    if (earlier) return this.#replyFor(earlier);
+    if (earlier) {
+      if (earlier.bodyHash !== meta.bodyHash) return { outcome: refuse("CMD_ID_REUSED", "this cmdId was already used for another cart payment"), sentNow: false };
+      return { outcome: this.#replyFor(earlier), sentNow: false };
+    }
+    return { outcome: await this.#payNew(scope, customerId, lines, input, meta, takeTurn), sentNow: true };
+  }
+
+  async #payNew(scope: string, customerId: string, lines: readonly LineRequest[], input: CartPayInput, meta: CommandMeta, takeTurn: () => Outcome | undefined): Promise<Outcome> {
     if (this.store.qrPayment === "after") return refuse("FORBIDDEN", "this store takes payment at the table after the meal", { rule: "qr_prepay_off" });
     if (lines.length === 0) return refuse("EMPTY_DRAFT", "the cart is empty");
+    // One unsettled charge per phone: a second one for the same cart would send it twice once both settle.
+    const unsettled = this.ctx.cartPayments.unsettledOf(this.session.state.sessionId, customerId);
+    if (unsettled) return pending("PAYMENT_IN_PROGRESS", "this phone's last payment is still being settled; wait for it", { paymentId: unsettled.paymentId, status: unsettled.status });
     const priced = this.#price(lines);
     if (!priced.ok) return priced;
     if (priced.total !== input.expectedTotalWon) {
       return refuse("PRICE_MISMATCH", "the cart's total changed; check it and pay again", { amount: input.expectedTotalWon, total: priced.total });
+    }
+    if (priced.total === 0) {
+      // Nothing to charge (free items): sent as it is, like an unpaid cart.
+      const turn = takeTurn();
+      return turn ?? this.session.confirm(lines, meta, undefined, "qr");
     }
     const paymentId = this.ctx.newId();
     const dryRun = this.#dryRun(lines, paymentId, input.method, priced.total, meta.principal);
@@ -130,6 +151,13 @@ export class CartCheckout {
   async retryGiveBack(intent: CartPayment, meta: CommandMeta): Promise<boolean> {
     const record = intent.provider as ProviderRecord | null;
     if (!record) return false;
+    // The cancel may have reached the provider before a crash: its ledger says so by our cancel id.
+    const provider = this.ctx.payments.providerFor(intent.storeId, intent.method as CartPayInput["method"]);
+    const found = await provider.query(intent.paymentId);
+    if (found.kind === "approved" && found.cancelIds.includes(cartCancelId(intent.paymentId))) {
+      this.ctx.cartPayments.finish(intent.paymentId, { status: "refunded", provider: record, code: intent.outcomeCode, message: intent.outcomeMessage, at: isoAt(this.ctx.clock), actorId: meta.principal.staffId, actorRole: meta.principal.role });
+      return true;
+    }
     const outcome = await this.#giveBack(intent, record, wireError((intent.outcomeCode ?? "PAYMENT_DECLINED") as WireError["code"], intent.outcomeMessage ?? "order refused"), meta);
     return !outcome.ok && (outcome.error.details as { refunded?: boolean }).refunded === true;
   }
@@ -137,11 +165,17 @@ export class CartCheckout {
   /** The order was refused after the charge: cancel the charge in full, then say why. */
   async #giveBack(intent: CartPayment, record: ProviderRecord, why: WireError, meta: CommandMeta): Promise<Outcome> {
     const provider = this.ctx.payments.providerFor(intent.storeId, intent.method as CartPayInput["method"]);
+    const actor = { code: why.code, message: why.message, actorId: meta.principal.staffId, actorRole: meta.principal.role };
+    // Durable before the cancel: a crash after it must never leave the intent "pending", which
+    // reconciliation would read as approved and send the order against a cancelled charge.
+    if (intent.status !== "refund_pending") this.ctx.cartPayments.finish(intent.paymentId, { status: "refund_pending", provider: record, at: isoAt(this.ctx.clock), ...actor });
+    const cancelId = cartCancelId(intent.paymentId);
     const cancelled = await settleCancel(provider, {
-      orderId: intent.paymentId, cancelId: `${intent.paymentId}:cancel`, transactionId: record.transactionId, approvalNo: record.approvalNo, amount: intent.amount, reason: `order refused: ${why.code}`,
+      orderId: intent.paymentId, cancelId, transactionId: record.transactionId, approvalNo: record.approvalNo, amount: intent.amount, reason: `order refused: ${why.code}`,
     });
-    const status = cancelled?.kind === "completed" ? "refunded" : "refund_pending";
-    this.ctx.cartPayments.finish(intent.paymentId, { status, provider: record, code: why.code, message: why.message, at: isoAt(this.ctx.clock), actorId: meta.principal.staffId, actorRole: meta.principal.role });
+    // A definite refusal (say, the cancel window passed) ends the retries: a person must give the money back.
+    const status = cancelled?.kind === "completed" ? "refunded" : cancelled?.kind === "failed" ? "refund_failed" : "refund_pending";
+    if (status !== "refund_pending") this.ctx.cartPayments.finish(intent.paymentId, { status, provider: record, at: isoAt(this.ctx.clock), ...actor });
     const details = { ...(typeof why.details === "object" && why.details !== null ? why.details : {}), paymentId: intent.paymentId, refunded: status === "refunded" };
     return { ok: false, error: { ...why, message: `${why.message}; ${status === "refunded" ? "the payment was cancelled" : "the payment will be cancelled"}`, details } };
   }
@@ -159,6 +193,7 @@ export class CartCheckout {
         return refuse("PAYMENT_DECLINED", intent.outcomeMessage ?? "declined", { paymentId: intent.paymentId, status: "failed", providerCode: intent.outcomeCode });
       case "refunded":
       case "refund_pending":
+      case "refund_failed":
         return refuse((intent.outcomeCode ?? "PAYMENT_DECLINED") as WireError["code"], intent.outcomeMessage ?? "the order was refused", { paymentId: intent.paymentId, refunded: intent.status === "refunded" });
     }
   }
@@ -190,6 +225,11 @@ export class CartCheckout {
 /** Not remembered by the pipeline: a retry asks `cart_payments` again and sees how it ended. */
 function pending(code: WireError["code"], message: string, details?: unknown): Outcome {
   return { ok: false, transient: true, error: wireError(code, message, details) };
+}
+
+/** The cancel id of a prepaid cart's charge: one per intent, so a retried cancel is applied once. */
+export function cartCancelId(paymentId: string): string {
+  return `${paymentId}:cancel`;
 }
 
 function refuse(code: WireError["code"], message: string, details?: unknown): Outcome {

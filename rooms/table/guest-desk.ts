@@ -80,6 +80,8 @@ export class GuestDesk {
     const lines = this.#carts.requests(customerId);
     if (lines.length === 0) return { ok: false, error: wireError("EMPTY_DRAFT", "the cart is empty") };
     if (this.store.qrPayment === "before") return { ok: false, error: wireError("FORBIDDEN", "this store takes payment before the order is sent: pay the cart (cart.pay)", { rule: "qr_prepay_required" }) };
+    // The same lines are being paid for right now: sending them unpaid too would cook them twice.
+    if (this.#paying.has(customerId)) return { ok: false, transient: true, error: wireError("PAYMENT_IN_PROGRESS", "this phone is paying its cart; wait for it") };
     const refused = this.#takeConfirmTurn(customerId);
     if (refused) return refused;
     const outcome = await this.session.confirm(lines, meta, undefined, "qr");
@@ -99,8 +101,9 @@ export class GuestDesk {
     this.#paying.add(customerId);
     try {
       const lineIds = this.#carts.lineIds(customerId);
-      const outcome = await this.#checkout.pay(customerId, this.#carts.requests(customerId), command, meta, () => this.#takeConfirmTurn(customerId));
-      if (outcome.ok) {
+      const { outcome, sentNow } = await this.#checkout.pay(customerId, this.#carts.requests(customerId), command, meta, () => this.#takeConfirmTurn(customerId));
+      // A replay answers with what an earlier request did: the cart as it is now was not sent.
+      if (outcome.ok && sentNow) {
         this.#carts.removeLines(customerId, lineIds);
         this.patch();
       }

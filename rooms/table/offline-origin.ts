@@ -7,6 +7,8 @@ import type { Principal } from "../context.ts";
 export interface RoomOrigin {
   readonly storeId: string;
   readonly tableId: string;
+  /** When the table's current session opened ("" when none): a command queued before it was for another party. */
+  readonly sessionOpenedAt: string;
 }
 
 /**
@@ -25,9 +27,14 @@ export function offlineOriginError(command: TableCommand, sender: Principal, roo
     const actual = mismatch === "staffId" ? sender.staffId : room[mismatch];
     return wireError("FORBIDDEN", `this command was queued offline for ${mismatch} ${origin[mismatch]}, not ${actual}`, { rule: "offline_origin", field: mismatch, queued: origin[mismatch], actual });
   }
-  const ageMs = nowMs - Date.parse(origin.queuedAt);
-  if (ageMs > offlineLimits.queuedAgeMaxMs) {
+  const queuedAtMs = Date.parse(origin.queuedAt);
+  const ageMs = nowMs - queuedAtMs;
+  if (ageMs > offlineLimits.queuedAgeMaxMs || -ageMs > offlineLimits.clockAheadMaxMs) {
     return wireError("FORBIDDEN", "this command waited offline too long to be replayed; a person must decide", { rule: "offline_origin", field: "queuedAt", queuedAt: origin.queuedAt, queuedAgeMaxMs: offlineLimits.queuedAgeMaxMs });
+  }
+  // Queued for the party that sat here before: never onto the next party's bill.
+  if (room.sessionOpenedAt !== "" && queuedAtMs < Date.parse(room.sessionOpenedAt)) {
+    return wireError("SESSION_CLOSED", "this command was queued for the table's previous guests; their session has ended", { rule: "queued_before_session", queuedAt: origin.queuedAt, openedAt: room.sessionOpenedAt });
   }
   if (command.type === "payment.start" && command.method !== "cash") {
     return wireError("FORBIDDEN", "only a cash payment may be queued offline", { rule: "offline_origin", field: "method", method: command.method });

@@ -134,7 +134,7 @@ export class TableRoom extends Room<{ state: TableState; metadata: JoinOptions; 
     if (meta.principal.role === "customer" && !this.#guests.live(meta.principal)) {
       return { ok: false, error: wireError("SESSION_CLOSED", "this table's session has ended; scan the QR code again") };
     }
-    const foreign = offlineOriginError(command, meta.principal, { storeId: this.#store.id, tableId: this.state.tableId }, this.ctx.clock.nowMs());
+    const foreign = offlineOriginError(command, meta.principal, { storeId: this.#store.id, tableId: this.state.tableId, sessionOpenedAt: this.#session.state.openedAt }, this.ctx.clock.nowMs());
     if (foreign) return { ok: false, error: foreign };
     const locked = this.#editLock.refusal(command.type, meta); // R-CON-1: another terminal holds the edit lock
     if (locked) return locked;

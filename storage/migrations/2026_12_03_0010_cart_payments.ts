@@ -22,7 +22,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("method", "text", (c) => c.notNull())
     .addColumn("amount_won", "integer", (c) => c.notNull().check(sql`amount_won > 0`))
     .addColumn("lines", "text", (c) => c.notNull())
-    .addColumn("status", "text", (c) => c.notNull().check(sql`status in ('pending', 'confirmed', 'failed', 'refunded', 'refund_pending')`))
+    .addColumn("status", "text", (c) => c.notNull().check(sql`status in ('pending', 'confirmed', 'failed', 'refunded', 'refund_pending', 'refund_failed')`))
     .addColumn("batch_id", "text")
     .addColumn("provider", "text")
     .addColumn("outcome_code", "text")
@@ -32,6 +32,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .modifyEnd(sql`strict`)
     .execute();
   await db.schema.createIndex("cart_payments_command").on("cart_payments").columns(["cmd_scope", "cmd_id"]).unique().execute();
+  await db.schema.createIndex("cart_payments_customer").on("cart_payments").columns(["session_id", "customer_id"]).execute();
   await sql`create index cart_payments_open on cart_payments (created_at, payment_id) where status in ('pending', 'refund_pending')`.execute(db);
 }
 

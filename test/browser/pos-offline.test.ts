@@ -142,4 +142,38 @@ t("a queued order refused at replay (sold out meanwhile) stops the queue until a
   await t3.leave();
 });
 
+t("a share paid in cash offline is taken at once: a second tap cannot queue the same share again", async () => {
+  const session = sessionId();
+  await goOffline();
+  await page.click("button[data-action=show-payment]");
+  await page.click("button[data-mode=split]");
+  await page.click("button[data-method=cash]");
+  await page.locator("button[data-share='1/2'][aria-pressed=true]").waitFor(wait);
+  await page.click("button[data-action=pay]");
+  await page.locator("[data-queued='1']").waitFor(wait);
+  await page.locator("button[data-share='1/2'][disabled]").waitFor(wait);
+  await page.locator("button[data-share='2/2'][aria-pressed=true]").waitFor(wait);
+
+  await context.setOffline(false);
+  await page.locator(".toast", { hasText: "오프라인 명령 전송됨: 현금 결제 3,500원" }).waitFor({ timeout: 20_000 });
+  await page.locator("[data-offline-banner]").waitFor({ state: "detached", timeout: 10_000 });
+  assert.equal(cashPayments(session).sort((a, b) => a - b), [1_000, 3_500, 10_000], "share 1/2 was paid once");
+});
+
+t("lines tapped offline survive the link coming back before they were saved, and are sent", async () => {
+  const session = sessionId();
+  await page.click("button[data-action=show-menu]");
+  await goOffline();
+  await menuButton("cola").click();
+  const offlineDraft = page.locator("[data-draft-count='1']", { hasText: "오프라인 주문" });
+  await offlineDraft.waitFor(wait);
+  await context.setOffline(false);
+  await page.locator(".connection[data-status=online]").waitFor({ timeout: 20_000 });
+  assert.ok(await offlineDraft.isVisible(), "the offline lines are still shown online");
+  await offlineDraft.locator("button[data-action=send]").click();
+  // Saved to the queue while online, then replayed at once.
+  await eventually(() => batches(session) === 2, 15_000, "the offline lines reached the kitchen");
+  await page.locator("article.batch[data-batch-no='2']", { hasText: "콜라" }).waitFor(wait);
+});
+
 t.run();

@@ -46,6 +46,12 @@ t("a hashed asset is cached for a year; a page is revalidated", async () => {
   assert.is((await fetch(`${server.endpoint}/pos`)).headers.get("cache-control"), "no-cache");
 });
 
+t("the pages' CSP keeps scripts to this origin and does not force https (a LAN serves them over plain HTTP)", async () => {
+  const csp = (await fetch(`${server.endpoint}/pos`)).headers.get("content-security-policy") ?? "";
+  assert.match(csp, /script-src 'self'/);
+  assert.not.match(csp, /upgrade-insecure-requests/);
+});
+
 t("the screens' files are sent gzip-compressed; the API's answers are not", async () => {
   const page = await (await fetch(`${server.endpoint}/pos`)).text();
   const asset = /src="(\/assets\/[^"]+\.js)"/.exec(page)![1]!;

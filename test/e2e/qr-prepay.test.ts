@@ -140,6 +140,22 @@ t("sold out while the card was being approved: the charge is cancelled at the pr
   }
 });
 
+t("while a cart is being paid for, the same phone can neither send it unpaid nor start a second charge", async () => {
+  const { pos, guest, sessionId } = await seated();
+  await sim.setFaults({ kind: "slow", delayMs: 1_500, on: ["approve"] });
+  const paying = guest.command("cart.pay", { method: "card", expectedTotalWon: 18_000 });
+  await eventually(() => cartRows(sessionId).length === 1, 3_000, "the intent is written before the call");
+  const unpaid = await guest.command("cart.confirm", {});
+  assert.is(unpaid.ok ? "ok" : unpaid.error.code, "PAYMENT_IN_PROGRESS");
+  const second = await guest.command("cart.pay", { method: "card", expectedTotalWon: 18_000 });
+  assert.is(second.ok ? "ok" : second.error.code, "PAYMENT_IN_PROGRESS");
+  const first = await paying;
+  assert.ok(first.ok, JSON.stringify(first));
+  await eventually(() => batchCount(pos) === 2, 3_000, "one qr batch");
+  assert.is(cartRows(sessionId).length, 1, "one charge");
+  await pos.leave();
+});
+
 for (const at of ["cart-pay-after-intent", "cart-pay-before-order"] as const) {
   t(`kill -9 at ${at}: after restart reconciliation ends it with the order sent and its charge, or no charge`, async () => {
     await server.stop();

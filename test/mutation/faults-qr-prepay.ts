@@ -34,4 +34,13 @@ export const faults: readonly Fault[] = [
     replace: "      const rows: ReturnType<typeof this.ctx.cartPayments.unsettled> = [];\n",
     tests: [["test/e2e", "qr-prepay"]],
   },
+  {
+    id: "cart-confirm-while-paying",
+    rule: "a phone cannot send unpaid the cart it is paying for (the kitchen would cook it twice)",
+    file: "rooms/table/guest-desk.ts",
+    find: "    if (this.#paying.has(customerId)) return { ok: false, transient: true, error: wireError(\"PAYMENT_IN_PROGRESS\", \"this phone is paying its cart; wait for it\") };\n",
+    replace: "",
+    tests: [["test/e2e", "qr-prepay"]],
+  },
+
 ];

@@ -20,7 +20,7 @@ const lowAt = 5;
  */
 export function MenuStock({ session }: { session: StaffSession }) {
   const menu = useLoad(() => storeMenu(session), session.token);
-  const room = useRoom(() => joinKitchenRoom(session, { storeId: session.storeId, stationId: "all" }), `${session.token}:kitchen`);
+  const room = useRoom(() => joinKitchenRoom(session, { storeId: session.storeId, stationId: "all" }, { kitchenHeartbeat: false }), `${session.token}:kitchen`);
   const stock = room.state?.stock;
   return (
     <section class="panel" aria-labelledby="menu-title">

@@ -25,7 +25,12 @@ export interface Admission {
 
 /** The table token is the last path segment of the QR link `/q/<table token>`. */
 export function tableTokenFromPath(pathname: string): string {
-  return decodeURIComponent(pathname.replace(/^\/q\//, "").split("/")[0] ?? "");
+  const segment = pathname.replace(/^\/q\//, "").split("/")[0] ?? "";
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return ""; // a stray "%": shown as a dead link, not a blank page
+  }
 }
 
 const storageKey = (tableToken: string) => `qr-customer:${tableToken}`;

@@ -31,7 +31,8 @@ export function TablePage({ session, menu, onFinished, onRefused }: { session: C
     if (!client) return;
     const watch = () => client.room.onLeave((code: number) => code === sessionEndedCode && onFinished());
     watch();
-    return client.onReconnected(watch);
+    // Only a fresh join brings a new Room; the SDK's own reconnection keeps this one's handlers.
+    return client.onReconnected(({ fresh }) => fresh && watch());
   }, [client]);
   const over = state?.status === "closed" || state?.status === "cancelled";
   useEffect(() => void (over && onFinished()), [over]);

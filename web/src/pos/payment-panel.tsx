@@ -27,6 +27,10 @@ export function PaymentPanel({ ctx, rev, onClosed }: { ctx: TableCtx; rev: numbe
   const s = ctx.state;
   const outstanding = Number(s.outstandingWon);
   const payable = Math.max(0, outstanding - Number(s.pendingWon));
+  // Cash queued offline counts as paid here, so the same share or amount is not queued twice.
+  const queuedPayments = ctx.queue.entries.flatMap((e) => (e.body.type === "payment.start" ? [e.body] : []));
+  const due = Math.max(0, payable - queuedPayments.reduce((sum, p) => sum + p.amount, 0));
+  const isTaken = (label: string) => isPaidShare(s, label) || queuedPayments.some((p) => p.label === label);
   const [mode, setMode] = useState<Mode>("all");
   const [ways, setWays] = useState(2);
   const [shares, setShares] = useState<number[]>([]);
@@ -51,9 +55,9 @@ export function PaymentPanel({ ctx, rev, onClosed }: { ctx: TableCtx; rev: numbe
   }, [mode, picked]);
 
   // After a share is paid the next unpaid one is ready, so a split bill is tap, pay, tap, pay.
-  const nextShare = shares.findIndex((_, i) => !isPaidShare(s, `${i + 1}/${ways}`));
+  const nextShare = shares.findIndex((_, i) => !isTaken(`${i + 1}/${ways}`));
   const share = chosenShare ?? (nextShare >= 0 ? nextShare : null);
-  const amount = mode === "all" ? payable : mode === "split" ? (share === null ? 0 : shares[share] ?? 0) : mode === "items" ? Math.min(itemsAmount, payable) : Number.parseInt(typed, 10) || 0;
+  const amount = mode === "all" ? due : mode === "split" ? (share === null || isTaken(`${share + 1}/${ways}`) ? 0 : shares[share] ?? 0) : mode === "items" ? Math.min(itemsAmount, due) : Number.parseInt(typed, 10) || 0;
   const label = mode === "split" && share !== null ? `${share + 1}/${ways}` : undefined;
   const cashGiven = Number.parseInt(tendered, 10) || amount;
   const pay = async () => {
@@ -63,7 +67,11 @@ export function PaymentPanel({ ctx, rev, onClosed }: { ctx: TableCtx; rev: numbe
     try {
       if (!ctx.online) {
         if (method !== "cash") return void toast(t("notQueueable"), "error");
-        if (await ctx.queue.enqueue({ type: "payment.start", ...fields, method: "cash" })) toast(t("queuedSaved"));
+        if (!(await ctx.queue.enqueue({ type: "payment.start", ...fields, method: "cash" }))) return;
+        toast(t("queuedSaved"));
+        setShare(null);
+        setTendered("");
+        setTyped("");
         return;
       }
       const done = await ctx.run<{ approvedWon: number; changeWon: number; method: string; sessionStatus: string }>("payment.start", { ...fields, expectedVersion: s.version });
@@ -106,7 +114,7 @@ export function PaymentPanel({ ctx, rev, onClosed }: { ctx: TableCtx; rev: numbe
           <div class="shares">
             {shares.map((value, i) => {
               const shareLabel = `${i + 1}/${ways}`;
-              const paid = isPaidShare(s, shareLabel);
+              const paid = isTaken(shareLabel);
               return (
                 <button key={shareLabel} type="button" class={i === share ? "chip on" : "chip"} aria-pressed={i === share} data-share={shareLabel} disabled={paid} onClick={() => setShare(i)}>
                   {t("share", { label: shareLabel, amount: won(value) })}{paid ? ` · ${t("sharePaid")}` : ""}
@@ -138,7 +146,7 @@ export function PaymentPanel({ ctx, rev, onClosed }: { ctx: TableCtx; rev: numbe
         </div>
       )}
       <button type="button" class="primary big" data-action="pay" disabled={busy || amount <= 0 || (!ctx.online && method !== "cash")} onClick={() => void pay()}>
-        {amount <= 0 && payable === 0 ? t("nothingDue") : method === "cash" ? t("payCash", { amount: won(amount) }) : t("payCard", { amount: won(amount) })}
+        {amount <= 0 && due === 0 ? t("nothingDue") : method === "cash" ? t("payCash", { amount: won(amount) }) : t("payCard", { amount: won(amount) })}
       </button>
       <PaymentList payments={[...s.payments.values()]} />
       <button type="button" data-action="receipt" disabled={!ctx.online || Number(s.sessionTotalWon) === 0} onClick={() => void printReceipt()}>{t("receipt")}</button>

@@ -1,3 +1,4 @@
+import { newUuid } from "../../../clients/ids.ts";
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { StaffSession } from "../../../clients/api.ts";
 import { ClientError } from "../../../clients/client-error.ts";
@@ -94,7 +95,7 @@ export function TableScreen({ session, menu, tableId }: { session: StaffSession;
     const plain = line.optionIds.length === 0 && line.note === "";
     if (!online) {
       const same = plain ? offlineLines.find((l) => l.menuId === line.menuId && l.optionIds.length === 0 && !l.note) : undefined;
-      setOfflineLines(same ? offlineLines.map((l) => (l === same ? withQuantity(l, Math.min(99, l.quantity + line.quantity)) : l)) : [...offlineLines, offlineLine(menu, line, crypto.randomUUID())]);
+      setOfflineLines(same ? offlineLines.map((l) => (l === same ? withQuantity(l, Math.min(99, l.quantity + line.quantity)) : l)) : [...offlineLines, offlineLine(menu, line, newUuid())]);
       return;
     }
     // One more of a plain item raises its line (Odoo's habit) rather than adding a twin line.
@@ -160,10 +161,10 @@ export function TableScreen({ session, menu, tableId }: { session: StaffSession;
       {conflict && <ConflictPanel conflict={conflict} itemName={(id) => itemNameOf(state, id)} onDismiss={() => setConflict(null)} />}
       <div class="table-body">
         <div class="bill-side">
-          {online
-            ? <DraftPanel lines={draft} offline={false} busy={busy} onQuantity={changeDraft} onRemove={removeDraft} onSend={() => void send()} />
-            : <DraftPanel lines={offlineLines} offline busy={busy} onRemove={(l) => setOfflineLines(offlineLines.filter((x) => x.lineId !== l.lineId))}
-                onQuantity={(l, q) => setOfflineLines(offlineLines.map((x) => (x.lineId === l.lineId ? withQuantity(x, q) : x)))} onSend={() => void keepOffline()} />}
+          {online && <DraftPanel lines={draft} offline={false} busy={busy} onQuantity={changeDraft} onRemove={removeDraft} onSend={() => void send()} />}
+          {/* Lines tapped offline stay until saved to the queue, even if the link came back first. */}
+          {(!online || offlineLines.length > 0) && <DraftPanel lines={offlineLines} offline busy={busy} onRemove={(l) => setOfflineLines(offlineLines.filter((x) => x.lineId !== l.lineId))}
+            onQuantity={(l, q) => setOfflineLines(offlineLines.map((x) => (x.lineId === l.lineId ? withQuantity(x, q) : x)))} onSend={() => void keepOffline()} />}
           {seated && <OrderList ctx={ctx} rev={view.revision} />}
         </div>
         <div class="action-side">
@@ -184,7 +185,8 @@ export function TableScreen({ session, menu, tableId }: { session: StaffSession;
         <LeaveDialog count={draft.reduce((n, l) => n + l.quantity, 0) + offlineLines.reduce((n, l) => n + l.quantity, 0)} online={online}
           onStay={() => setLeaving(false)}
           onSend={async () => {
-            if (await (online ? send() : keepOffline())) showFloor();
+            // Offline lines go to the queue first (never lost), then the room's draft if it can be sent.
+            if ((await keepOffline()) && (!online || draft.length === 0 || (await send()))) showFloor();
             else setLeaving(false);
           }}
           onDiscard={async () => {

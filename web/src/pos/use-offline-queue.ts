@@ -46,6 +46,7 @@ export function useOfflineQueue(session: StaffSession, tableId: string, client: 
   const running = useRef(false);
   const opening = useRef<Promise<OfflineQueue | null>>(Promise.resolve(null));
   const [attempt, setAttempt] = useState(0);
+  const [interrupted, setInterrupted] = useState(false);
   const owner = { storeId: session.storeId, tableId, staffId: session.staffId };
 
   useEffect(() => {
@@ -87,7 +88,11 @@ export function useOfflineQueue(session: StaffSession, tableId: string, client: 
     running.current = true;
     setReplaying(true);
     try {
-      await (how === "retry" ? queue.retry(owner, send, onReply) : queue.replay(owner, send, onReply));
+      const result = await (how === "retry" ? queue.retry(owner, send, onReply) : queue.replay(owner, send, onReply));
+      setInterrupted(result.status === "interrupted");
+    } catch (error) {
+      setInterrupted(true);
+      throw error;
     } finally {
       running.current = false;
       setReplaying(false);
@@ -95,9 +100,19 @@ export function useOfflineQueue(session: StaffSession, tableId: string, client: 
     }
   };
 
+  // entries.length: an entry saved just after the link came back is sent too, not left waiting.
   useEffect(() => {
     if (online && queue && queue.length > 0 && !queue.held) void replay("replay");
-  }, [online, queue, client]);
+  }, [online, queue, client, entries.length]);
+  // A replay cut short by a passing server state (BUSY, INTERNAL, COMMAND_TIMEOUT) goes on by itself.
+  useEffect(() => {
+    if (!online || !interrupted) return;
+    const timer = setInterval(() => {
+      if (queue && queue.length > 0 && !queue.held) void replay("replay");
+      else setInterrupted(false);
+    }, 3_000);
+    return () => clearInterval(timer);
+  }, [online, interrupted, queue, client]);
 
   return {
     entries,

@@ -44,8 +44,9 @@ export function useRoom<R extends RoomName>(join: (() => Promise<RoomClient<R>>)
       setStatus(c.status);
       watchState();
       cleanups.push(c.onStatus((next) => alive && setStatus(next)));
-      cleanups.push(c.onReconnected(() => {
-        watchState();
+      cleanups.push(c.onReconnected(({ fresh }) => {
+        // The SDK's own reconnection keeps the Room (its handlers stay); only a fresh join brings a new one.
+        if (fresh) watchState();
         rerender();
       }));
     }, (failure: unknown) => alive && setError(failure));
