@@ -57,8 +57,8 @@ export const faults: readonly Fault[] = [
     id: "offline-server-age-unchecked",
     rule: "the table room refuses an offline-queued command older than queuedAgeMaxMs",
     file: "rooms/table/offline-origin.ts",
-    find: "if (ageMs > offlineLimits.queuedAgeMaxMs) {",
-    replace: "if (ageMs > 10 * offlineLimits.queuedAgeMaxMs) {",
+    find: "if (ageMs > offlineLimits.queuedAgeMaxMs || -ageMs > offlineLimits.clockAheadMaxMs) {",
+    replace: "if (ageMs > 10 * offlineLimits.queuedAgeMaxMs || -ageMs > offlineLimits.clockAheadMaxMs) {",
     tests: [e2e],
   },
   {

@@ -55,8 +55,8 @@ export const faults: readonly Fault[] = [
     id: "pos-split-whole-amount",
     rule: "R-UI-3: each share of an equal split pays its share, not the whole balance",
     file: "web/src/pos/payment-panel.tsx",
-    find: `(share === null ? 0 : shares[share] ?? 0)`,
-    replace: `(share === null ? 0 : Number(s.sessionTotalWon))`,
+    find: `(share === null || isTaken(\`\${share + 1}/\${ways}\`) ? 0 : shares[share] ?? 0)`,
+    replace: `(share === null || isTaken(\`\${share + 1}/\${ways}\`) ? 0 : Number(s.sessionTotalWon))`,
     tests: paymentPage,
   },
   {

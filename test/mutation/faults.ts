@@ -188,8 +188,8 @@ export const faults: readonly Fault[] = [
     id: "no-auto-close-when-paid",
     rule: "R-PAY-5: the payment that settles the bill closes the session in the same commit",
     file: "domain/session/decide.ts",
-    find: "  if (isActive(after.status) && settled(after) && !settled(state)) {",
-    replace: "  if (isActive(after.status) && settled(after) && !settled(state) && command.type === \"OpenSession\") {",
+    find: "  if (closesWhenSettled(command) && isLive(after.status) && settled(after) && !settled(state)) {",
+    replace: "  if (closesWhenSettled(command) && isLive(after.status) && settled(after) && !settled(state) && command.type === \"OpenSession\") {",
     tests: [["test/e2e", "payments-flow"]],
   },
   {
