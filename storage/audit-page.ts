@@ -1,20 +1,8 @@
 import type { Storage } from "./database.ts";
+import type { AuditEntry } from "./audit.ts";
 
 /** One audit row as the admin console shows it (the chain's own hashes stay in the database). */
-export interface AuditPageRow {
-  readonly seq: number;
-  readonly at: string;
-  readonly actorId: string;
-  readonly actorRole: string;
-  readonly action: string;
-  readonly entityType: string;
-  readonly entityId: string;
-  readonly sessionId: string | null;
-  readonly before: unknown;
-  readonly after: unknown;
-  readonly reason: string | null;
-  readonly cmdId: string | null;
-}
+export type AuditPageRow = Omit<AuditEntry, "storeId"> & { readonly seq: number };
 
 interface RawRow {
   seq: number; at: string; actor_id: string; actor_role: string; action: string; entity_type: string; entity_id: string;
