@@ -10,7 +10,7 @@ import type { Principal, Role } from "../../rooms/context.ts";
 
 /**
  * Who gets into which room, over every join path, as a matrix: role (staff, kitchen, admin) ×
- * store (the room's own, another) × room (table, kitchen, admin) × path (create, join, join by
+ * store (the room's own, another) × room (table, kitchen, admin, floor) × path (create, join, join by
  * id with the caller's own store in the options, join by id with the room's store, reconnection
  * with a guessed token). A refused join writes nothing.
  */
@@ -20,8 +20,8 @@ const home = "demo";
 const foreign = "gangnam";
 const secondStore = { ...demoRawConfig.stores[0]!, id: foreign, name: "강남점" };
 const logins: Record<Exclude<Role, "customer" | "system">, [string, string]> = { staff: ["s1", "1111"], kitchen: ["k1", "5555"], admin: ["a1", "9999"] };
-type RoomKind = "table" | "kitchen" | "admin";
-const rolesOf: Record<RoomKind, readonly Role[]> = { table: ["staff", "admin"], kitchen: ["kitchen", "staff", "admin"], admin: ["admin"] };
+type RoomKind = "table" | "kitchen" | "admin" | "floor";
+const rolesOf: Record<RoomKind, readonly Role[]> = { table: ["staff", "admin"], kitchen: ["kitchen", "staff", "admin"], admin: ["admin"], floor: ["staff", "admin"] };
 const optionsFor = (kind: RoomKind, storeId: string): Record<string, string> =>
   kind === "table" ? { storeId, tableId: "T1" } : kind === "kitchen" ? { storeId, stationId: "all" } : { storeId };
 
@@ -43,6 +43,7 @@ t.before(async () => {
   homeRooms.set("table", homeTable.room);
   homeRooms.set("kitchen", await clients.get(`${home}/kitchen`)!.sdk.joinOrCreate("kitchen", optionsFor("kitchen", home)));
   homeRooms.set("admin", await clients.get(`${home}/admin`)!.sdk.joinOrCreate("admin", optionsFor("admin", home)));
+  homeRooms.set("floor", await clients.get(`${home}/staff`)!.sdk.joinOrCreate("floor", optionsFor("floor", home)));
 });
 
 t.after(async () => {
@@ -62,7 +63,7 @@ async function attempt(join: Promise<Room>): Promise<string> {
   }
 }
 
-for (const kind of ["table", "kitchen", "admin"] as const) {
+for (const kind of ["table", "kitchen", "admin", "floor"] as const) {
   for (const storeId of [home, foreign]) {
     for (const role of ["staff", "kitchen", "admin"] as const) {
       t(`${kind} room of ${home} × ${role} of ${storeId}`, async () => {
@@ -139,6 +140,22 @@ t("the new admin routes (reports, daily close, settlement, QR codes and sheet) f
   }
 });
 
+t("the console's audit and staff routes: admins only, and always the token's own store (another store's admin never sees this one)", async () => {
+  const sessionId = homeTable.state.sessionId as string;
+  for (const route of ["/api/admin/audit", "/api/admin/audit/verify", "/api/admin/staff"]) {
+    for (const storeId of [home, foreign]) {
+      for (const role of ["staff", "kitchen", "admin"] as const) {
+        const token = clients.get(`${storeId}/${role}`)!.session.token;
+        const response = await fetch(`${server.endpoint}${route}?storeId=${home}`, { headers: { authorization: `Bearer ${token}` } });
+        const text = await response.text();
+        if (role !== "admin") assert.is(response.status, 403, `${route} for ${role} of ${storeId}`);
+        else assert.is(response.status, 200, `${route} for the admin of ${storeId}`);
+        if (role === "admin" && storeId === foreign) assert.not.ok(text.includes(sessionId) || text.includes(`"storeId":"${home}"`), `${route}: nothing of ${home} for the admin of ${foreign}`);
+      }
+    }
+  }
+});
+
 t("a customer (QR) token joins only its own table's room in its own store, on every join path; never a kitchen or admin room", async () => {
   const { SignJWT } = await import("jose");
   const sessionId = homeTable.state.sessionId as string;
@@ -153,7 +170,7 @@ t("a customer (QR) token joins only its own table's room in its own store, on ev
   const own = await customer(home, "T1");
   assert.is(await attempt(own.joinById(homeTable.room.roomId, optionsFor("table", home))), "joined");
   assert.is(await attempt(own.joinOrCreate("table", optionsFor("table", home))), "joined");
-  for (const kind of ["kitchen", "admin"] as const) {
+  for (const kind of ["kitchen", "admin", "floor"] as const) {
     assert.is(await attempt(own.joinById(homeRooms.get(kind)!.roomId, optionsFor(kind, home))), "403 FORBIDDEN", `${kind} by id`);
     assert.is(await attempt(own.joinOrCreate(kind, optionsFor(kind, home))), "403 FORBIDDEN", kind);
   }
