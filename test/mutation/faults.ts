@@ -240,4 +240,13 @@ export const faults: readonly Fault[] = [
     replace: "    const denied = authorize(principal, [\"admin\"], { storeId: principal.storeId });",
     tests: [["test/rooms", "store-isolation"]],
   },
+  {
+    id: "floor-room-any-role",
+    rule: "the floor view is for the store's staff and admins only",
+    file: "rooms/floor/floor-room.ts",
+    find: 'const floorRoles = ["staff", "admin"] as const;',
+    replace: 'const floorRoles = ["staff", "admin", "kitchen"] as const;',
+    tests: [["test/rooms", "store-isolation"]],
+  },
 ];
+
