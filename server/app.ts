@@ -5,7 +5,8 @@ import { RedisDriver } from "@colyseus/redis-driver";
 import { mkdirSync } from "node:fs";
 import { createServer as createNetServer } from "node:net";
 import { join, resolve } from "node:path";
-import { CommitWriter, ThreadedWriter, type Writer, createCartPaymentStore, createDocumentReader, createFloorReader, createPaymentReader, createKitchenReader, createOutboxStore, createPrintStore, createSessionReader, createStockReader, openStorage, type Storage } from "../storage/index.ts";
+import { CommitWriter, ThreadedWriter, createCartPaymentStore, createDocumentReader, createFloorReader, createPaymentReader, createKitchenReader, createOutboxStore, createPrintStore, createSessionReader, createStockReader, openStorage, type Storage } from "../storage/index.ts";
+import { SlipRoutingWriter } from "./slip-routing.ts";
 import { PrinterEmulator, sanitizeForPrinter } from "../printers/index.ts";
 import { AdminRoom } from "../rooms/admin/admin-room.ts";
 import { PrintService, resolvePrinters } from "./printing/print-service.ts";
@@ -120,7 +121,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const databaseFile = join(dataDir, "table-session.sqlite");
   const storage: Storage = await openStorage(databaseFile);
   // The writer runs on its own thread by default; STORAGE_WRITER=inline keeps it on this one.
-  const writer: Writer = options.inlineWriter ? new CommitWriter(storage) : await ThreadedWriter.start(databaseFile);
+  const writer = new SlipRoutingWriter(options.inlineWriter ? new CommitWriter(storage) : await ThreadedWriter.start(databaseFile));
   const metrics = new Metrics();
   metrics.instrumentWriter(writer);
   const relay = new OutboxRelay(createOutboxStore(storage), options.clock, options.log, (subscriber, lastId, at) =>
@@ -166,7 +167,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   printing.onNotice((notice) => {
     if (notice.ticketId && (notice.kind === "printed" || notice.kind === "print_failed")) board.setPrintStatus(notice.ticketId, notice.kind === "printed" ? "printed" : "failed");
   });
-  writer.setSlipRouter((storeId, stationId) => printing.routeFor(storeId, stationId)?.id);
+  writer.routeWith((storeId, stationId) => printing.routeFor(storeId, stationId)?.id);
   // One process drives the printers. The holder id is unique per process (host:pid:random); alone
   // on the DATA_DIR, a restarted process takes a dead run's lease at once. The lease is taken only
   // once the port is ours (below). Interrupted attempts are settled (marked REPRINT) before any actor runs.

@@ -25,7 +25,10 @@ export interface CommitUnit {
   readonly stock?: readonly StockWrite[];
   /** Admin print commands (retry, reprint), in the same transaction as their audit row. */
   readonly print?: readonly PrintWrite[];
-  /** Printer of each station for this unit's print requests (set by the submitter's router). */
+  /**
+   * Printer of each station for this unit's print requests, chosen by the submitter (storage knows
+   * no printers): a station without one gets no slip row here; the outbox's print subscriber queues it.
+   */
   readonly slipPrinters?: Readonly<Record<string, string>>;
   /** Documents given to a guest (receipts, cash receipts), frozen in the same transaction as their audit row. */
   readonly documents?: readonly DocumentWrite[];
@@ -68,7 +71,6 @@ export interface Writer {
   submit(unit: CommitUnit): Promise<void>;
   submitSystem(writes: readonly SystemWrite[]): Promise<void>;
   onCommitted(listener: () => void): void;
-  setSlipRouter(route: (storeId: string, stationId: string) => string | undefined): void;
   close(): Promise<void>;
 }
 
@@ -98,7 +100,6 @@ export class CommitWriter implements Writer {
   readonly #listeners: (() => void)[] = [];
   #scheduled = false;
   #closed = false;
-  #routeSlip: ((storeId: string, stationId: string) => string | undefined) | undefined;
   readonly #writeUnit;
   readonly #commit;
 
@@ -127,7 +128,7 @@ export class CommitWriter implements Writer {
         const payload = JSON.stringify(event);
         during("session_events", () => insertEvent({ session_id: ctx.sessionId, seq, type: event.type, v: event.v, payload, at: event.at, actor_id: event.actor.id, cmd_id: command.cmdId }));
         during("outbox", () => insertOutbox({ event_id: `${ctx.sessionId}:${seq}`, store_id: ctx.storeId, session_id: ctx.sessionId, topic: event.type, payload, created_at: event.at }));
-        during("projections", () => projector.project(event, ctx, command.cmdId, (stationId) => unit.slipPrinters?.[stationId] ?? this.#routeSlip?.(ctx.storeId, stationId)));
+        during("projections", () => projector.project(event, ctx, command.cmdId, (stationId) => unit.slipPrinters?.[stationId]));
       });
       if (unit.events.length > 0) {
         during("sessions", () => {
@@ -226,14 +227,6 @@ export class CommitWriter implements Writer {
         setImmediate(() => this.#flush());
       }
     });
-  }
-
-  /**
-   * Where a station's slips print: with a router set, a confirm writes its print slips in its own
-   * transaction, so a durable confirm is also a durable print request.
-   */
-  setSlipRouter(route: (storeId: string, stationId: string) => string | undefined): void {
-    this.#routeSlip = route;
   }
 
   /** Called after every durable commit (the outbox relay wakes up on it). */

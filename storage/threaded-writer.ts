@@ -22,7 +22,6 @@ export class ThreadedWriter implements Writer {
   readonly #listeners: (() => void)[] = [];
   #outgoing: { id: number; work: Work }[] = [];
   #nextId = 1;
-  #routeSlip: ((storeId: string, stationId: string) => string | undefined) | undefined;
   #closed: Promise<void> | undefined;
   /** Set when the thread died: later submissions fail at once (`closed`) instead of waiting forever. */
   #dead: WriteFailure | undefined;
@@ -57,14 +56,7 @@ export class ThreadedWriter implements Writer {
   }
 
   submit(unit: CommitUnit): Promise<void> {
-    // The slip router reads live printer health, which only this thread has: resolve it here.
-    const stations = unit.events.flatMap((e) => (e.type === "TicketPrintRequested" ? [e.stationId] : []));
-    const slipPrinters: Record<string, string> = {};
-    for (const stationId of stations) {
-      const printerId = this.#routeSlip?.(unit.context.storeId, stationId);
-      if (printerId) slipPrinters[stationId] = printerId;
-    }
-    return this.#send({ unit: stations.length > 0 ? { ...unit, slipPrinters } : unit });
+    return this.#send({ unit });
   }
 
   submitSystem(writes: readonly SystemWrite[]): Promise<void> {
@@ -73,10 +65,6 @@ export class ThreadedWriter implements Writer {
 
   onCommitted(listener: () => void): void {
     this.#listeners.push(listener);
-  }
-
-  setSlipRouter(route: (storeId: string, stationId: string) => string | undefined): void {
-    this.#routeSlip = route;
   }
 
   close(): Promise<void> {
