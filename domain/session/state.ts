@@ -225,6 +225,25 @@ export function batchStatus(state: SessionState, batchId: string): BatchStatus {
   return started > 0 ? "in_kitchen" : "confirmed";
 }
 
+/** Every batch's status in one pass over the items (batchStatus per batch would walk them per batch). */
+export function batchStatuses(state: SessionState): Map<string, BatchStatus> {
+  const counts = new Map<string, { live: number; started: number; done: number }>();
+  for (const item of state.items.values()) {
+    if (item.state === "cancelled") continue;
+    let c = counts.get(item.batchId);
+    if (!c) counts.set(item.batchId, (c = { live: 0, started: 0, done: 0 }));
+    c.live += 1;
+    if (item.state !== "waiting") c.started += 1;
+    if (item.state === "cooked" || item.state === "served") c.done += 1;
+  }
+  const statuses = new Map<string, BatchStatus>();
+  for (const batch of state.batches) {
+    const c = counts.get(batch.batchId);
+    statuses.set(batch.batchId, !c ? "void" : c.done === c.live ? "ready" : c.started > 0 ? "in_kitchen" : "confirmed");
+  }
+  return statuses;
+}
+
 export function liveItems(state: SessionState): OrderItem[] {
   return [...state.items.values()].filter((i) => i.state !== "cancelled");
 }

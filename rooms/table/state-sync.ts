@@ -1,4 +1,4 @@
-import { amountsOf, batchStatus, type OrderItem, type SessionState, type StockLevel } from "../../domain/index.ts";
+import { amountsOf, batchStatuses, type OrderItem, type SessionState, type StockLevel } from "../../domain/index.ts";
 import { AdjustmentState, BatchState, ItemState, PaymentState, StockState, type TableState } from "../table-state.ts";
 
 /**
@@ -9,6 +9,16 @@ const written = new WeakMap<ItemState, OrderItem>();
 
 /** Mirrors the confirmed domain state into the synced room state, mutating in place. */
 export function syncSession(view: TableState, session: SessionState): void {
+  // A session's batches and items are only ever added (a cancel is a state), so rows can be stale
+  // only after the table moved to another session: skip the removal scans otherwise.
+  const sameSession = view.sessionId === session.sessionId;
+  if (!sameSession || view.items.size > session.items.size) {
+    for (const key of [...view.items.keys()]) if (!session.items.has(key)) view.items.delete(key);
+  }
+  if (!sameSession || view.batches.size > session.batches.length) {
+    const ids = new Set(session.batches.map((b) => b.batchId));
+    for (const key of [...view.batches.keys()]) if (!ids.has(key)) view.batches.delete(key);
+  }
   view.sessionId = session.sessionId;
   view.status = session.status;
   view.version = session.version;
@@ -23,7 +33,6 @@ export function syncSession(view: TableState, session: SessionState): void {
   view.outstandingWon = amounts.outstanding;
   syncMoney(view, session);
   syncBatches(view, session);
-  for (const key of [...view.items.keys()]) if (!session.items.has(key)) view.items.delete(key);
   for (const item of session.items.values()) {
     const existing = view.items.get(item.itemId);
     if (existing) {
@@ -37,12 +46,15 @@ export function syncSession(view: TableState, session: SessionState): void {
 }
 
 function syncBatches(view: TableState, session: SessionState): void {
-  const ids = new Set(session.batches.map((b) => b.batchId));
-  for (const key of [...view.batches.keys()]) if (!ids.has(key)) view.batches.delete(key);
+  const statuses = batchStatuses(session);
   for (const b of session.batches) {
-    const row = view.batches.get(b.batchId) ?? new BatchState({ batchId: b.batchId, batchNo: b.batchNo, source: b.source, totalWon: b.total, confirmedAt: b.confirmedAt });
-    row.status = batchStatus(session, b.batchId);
-    if (!view.batches.has(b.batchId)) view.batches.set(b.batchId, row);
+    const status = statuses.get(b.batchId)!;
+    const existing = view.batches.get(b.batchId);
+    if (existing) {
+      if (existing.status !== status) existing.status = status;
+    } else {
+      view.batches.set(b.batchId, new BatchState({ batchId: b.batchId, batchNo: b.batchNo, source: b.source, totalWon: b.total, confirmedAt: b.confirmedAt, status }));
+    }
   }
 }
 
