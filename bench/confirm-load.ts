@@ -3,6 +3,7 @@ import { PosClient, type CommandReply, type TableConnection } from "../clients/p
 import type { ServerProcess } from "../test/support/server-process.ts";
 import { MetricsProbe, processCpuMs, type ServerMetrics } from "./server-control.ts";
 import { printBacklogNow, waitForPrintDrain, type PrintBacklog } from "./print-drain.ts";
+import { readCommitCounters, splitCommits, type CommitSplit } from "./commit-split.ts";
 import { LatencyRecorder, Tally, round, type LatencySummary } from "./stats.ts";
 import { benchSettings, benchStore, confirmLines, sleep, tableId } from "./settings.ts";
 
@@ -26,6 +27,8 @@ export interface LevelResult {
   };
   readonly bench: { readonly eventLoopDelayP99Ms: number; readonly cpuPercent: number };
   readonly printing: PrintBacklog;
+  /** Issue 15: the window's durable commits split as far as the server's counters allow. */
+  readonly commitSplit: CommitSplit;
 }
 
 /** What a level measures for how long, and what another part (the fan-out) hooks into. */
@@ -84,9 +87,10 @@ export async function runConfirmLevel(server: ServerProcess, probe: MetricsProbe
   const loops = terminals.map((c) => confirmLoop(c, window));
   const observed = await observeWindow(server, probe, window);
   await Promise.all(loops);
+  const burstEndAt = performance.now(); // the last confirm of the level has its reply
   await options.beforeClose?.();
   await Promise.all(terminals.map((c) => closeTable(c, window)));
-  const printing = await waitForPrintDrain(server, observed.printBacklogAtEnd, options.printDrainTimeoutMs);
+  const printing = await waitForPrintDrain(server, observed.printBacklogAtEnd, options.printDrainTimeoutMs, burstEndAt);
   const measuredS = (window.endAt - window.startAt) / 1000;
   const commits = observed.after.writer.commits - observed.before.writer.commits;
   const units = observed.after.writer.units - observed.before.writer.units;
@@ -110,6 +114,7 @@ export async function runConfirmLevel(server: ServerProcess, probe: MetricsProbe
     },
     bench: observed.bench,
     printing,
+    commitSplit: splitCommits(observed.countersBefore, observed.countersAfter, window.confirms, clients),
   };
 }
 
@@ -125,6 +130,7 @@ export async function openClient(endpoint: string, id: string): Promise<BenchCli
 async function observeWindow(server: ServerProcess, probe: MetricsProbe, window: Window) {
   await sleep(window.startAt - performance.now());
   const before: ServerMetrics = await probe.read(true);
+  const countersBefore = await readCommitCounters(server, before.writer);
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
   const serverCpu0 = processCpuMs(server.child.pid);
@@ -132,6 +138,7 @@ async function observeWindow(server: ServerProcess, probe: MetricsProbe, window:
   const t0 = performance.now();
   await sleep(window.endAt - performance.now());
   const after: ServerMetrics = await probe.read();
+  const countersAfter = await readCommitCounters(server, after.writer);
   const printBacklogAtEnd = printBacklogNow(server);
   const elapsedMs = performance.now() - t0;
   const serverCpu1 = processCpuMs(server.child.pid);
@@ -139,7 +146,7 @@ async function observeWindow(server: ServerProcess, probe: MetricsProbe, window:
   loopDelay.disable();
   const serverCpuPercent = serverCpu0 !== undefined && serverCpu1 !== undefined ? round(((serverCpu1 - serverCpu0) / elapsedMs) * 100, 0) : undefined;
   const bench = { eventLoopDelayP99Ms: round(loopDelay.percentile(99) / 1e6), cpuPercent: round(((benchCpu.user + benchCpu.system) / 1000 / elapsedMs) * 100, 0) };
-  return { before, after, serverCpuPercent, bench, printBacklogAtEnd };
+  return { before, after, countersBefore, countersAfter, serverCpuPercent, bench, printBacklogAtEnd };
 }
 
 async function confirmLoop(client: BenchClient, window: Window): Promise<void> {

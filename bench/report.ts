@@ -3,6 +3,7 @@ import { availableParallelism, cpus } from "node:os";
 import { join, resolve } from "node:path";
 import type { LevelResult } from "./confirm-load.ts";
 import type { FanOutResult } from "./fan-out.ts";
+import { issue15Rows, type Issue15Row, type KitchenStateOutcome } from "./issue15.ts";
 import type { PrintingResult } from "./print-bench.ts";
 import type { RawResult } from "./raw-sqlite.ts";
 import type { RoomMemoryResult } from "./room-memory.ts";
@@ -26,6 +27,8 @@ export interface RawAround {
   readonly after: number;
   /** The level's ceiling: the mean of the raw slices just before and just after it. */
   readonly mean: number;
+  /** The mean of those two slices' p99 latency (ms). */
+  readonly p99Ms: number;
   readonly drifted: boolean;
 }
 
@@ -62,18 +65,24 @@ export interface BenchResults {
   readonly printing: PrintingOutcome;
   /** What the server printed at LOG_LEVEL=warn (distinct lines with counts): warnings are findings. */
   readonly serverOutput: Record<string, number>;
+  /** Issue 15: a fresh kitchen screen's full state after the fan-out and after many bumps (bench/kitchen-state.ts). */
+  readonly kitchenState: KitchenStateOutcome;
+  /** Issue 15's table: each figure beside its raw limit from this run (bench/issue15.ts). */
+  readonly issue15: readonly Issue15Row[];
 }
 
 /** Level i ran between raw slices i and i + 1 (run.ts). */
 export function assembleResults(
   raw: RawResult, levels: readonly LevelResult[], roomMemory: BenchResults["roomMemory"], fanOut: FanOutOutcome, printing: PrintingOutcome, serverOutput: Record<string, number>,
+  kitchenState: KitchenStateOutcome,
 ): BenchResults {
   const withRatio = levels.map((l, i): LevelWithRatio => {
     const before = raw.slices[i]?.confirmsPerSecond ?? Number.NaN;
     const after = raw.slices[i + 1]?.confirmsPerSecond ?? Number.NaN;
     const mean = round((before + after) / 2, 1);
+    const p99Ms = round(((raw.slices[i]?.latency.p99Ms ?? Number.NaN) + (raw.slices[i + 1]?.latency.p99Ms ?? Number.NaN)) / 2);
     const drifted = Math.max(before, after) / Math.min(before, after) > benchSettings.rawDriftWarnRatio;
-    return { ...l, rawAround: { before, after, mean, drifted }, ratioToRaw: round(l.confirmsPerSecond / mean) };
+    return { ...l, rawAround: { before, after, mean, p99Ms, drifted }, ratioToRaw: round(l.confirmsPerSecond / mean) };
   });
   return {
     generatedAt: new Date().toISOString(),
@@ -87,6 +96,8 @@ export function assembleResults(
     fanOutGoal: judgeFanOut(fanOut),
     printing,
     serverOutput,
+    kitchenState,
+    issue15: issue15Rows({ levels: withRatio, printing, fanOut, kitchenState }),
   };
 }
 
@@ -182,7 +193,13 @@ function printDetails(results: BenchResults): void {
       `latency max ${l.latency.maxMs} ms` + (codes ? `; ERRORS: ${codes}` : ""));
     const p = l.printing;
     console.log(`    printing: ${p.backlogAtEnd} slips not yet printed when the window ended; ${p.drained ? "printed" : "NOT printed"} ${p.drained ? "after" : "within"} ${p.drainS} s more` +
+      `; unprinted after the burst: ${p.unprintedAfter.map((c) => `+${c.seconds} s ${c.count ?? "?"}`).join(", ")}` +
       (p.failedSlips > 0 ? `; ${p.failedSlips} FAILED slips` : ""));
+    const c = l.commitSplit;
+    console.log(`    commits: ${c.commits} for ${c.confirms} confirms (${fixed(c.commitsPerConfirm, 3)}/confirm), ${c.units} units (${fixed(c.unitsPerCommit)}/commit) = ` +
+      `${c.commandUnits ?? "?"} command units for ${c.okCommands ?? "?"} ok commands + ${c.systemWrites ?? "?"} system writes for ${c.settledSlips} slips settled ` +
+      `(${c.systemWritesPerSlip === undefined ? "n/a" : fixed(c.systemWritesPerSlip)}/slip)` +
+      (c.confirmPathCommitsPerConfirm === undefined ? "" : `; confirm-path commits ${fixed(c.confirmPathCommitsPerConfirm, 3)}/confirm, bookkeeping-only commits ${c.bookkeepingCommitsPerSlip === undefined ? "n/a" : fixed(c.bookkeepingCommitsPerSlip, 3)}/slip`));
   }
   console.log(`  raw slices (confirms/s): ${raw.slices.map((s) => `${s.label} ${s.confirmsPerSecond}`).join(", ")}; max ${raw.overall.latency.maxMs} ms`);
   console.log("");
@@ -197,6 +214,7 @@ function printDetails(results: BenchResults): void {
     for (const [line, n] of printed) console.log(`  ${String(n).padStart(5)}x ${line}`);
   }
   printFanOut(results.fanOut);
+  printKitchenState(results.kitchenState);
   printPrinting(results.printing);
   const verdict = goal.pass ? "PASS" : `FAIL (${goal.reasons.join("; ")})`;
   console.log(`\nGoal: at ${goal.clients} clients confirms/s >= ${goal.ratioMin.toFixed(1)}x raw and p99 <= ${goal.p99MsMax} ms: ` +
@@ -272,6 +290,30 @@ function printPrinting(printing: PrintingOutcome): void {
     `${raw.printers} fresh emulators for ${raw.durationS} s, no server: ${fixed(raw.slipsPerSecondPerPrinter, 1)} slips/s per printer; latency = connect -> write -> echo; ` +
     `errors ${raw.errors}${raw.textMatches ? "" : "; the emulator did NOT decode the rendered text back"}`);
   if (printing.failedSlips > 0) console.log(`  ${printing.failedSlips} slips FAILED on the printing server`);
+}
+
+function printKitchenState(state: KitchenStateOutcome): void {
+  if ("error" in state) {
+    console.log(`\nKitchen state: FAILED (${state.error}); test/rooms/kitchen-bounded.test.ts covers it`);
+    return;
+  }
+  const snap = (s: { bytes: number; openTickets: number; bumpedIds: number }) => `${s.bytes} B (${s.openTickets} open tickets, ${s.bumpedIds} bumped ids)`;
+  console.log(`\nKitchen state (a fresh screen's full ROOM_STATE frame, station "all"): after the fan-out (its tables closed) ${snap(state.afterFanOut)}; ` +
+    `${state.table} with ${state.bumps} tickets: before bumping ${snap(state.beforeBumps)}, after ${state.keep} bumps ${snap(state.atBound)}, ` +
+    `after ${state.bumps} bumps ${snap(state.afterBumps)} -> ${state.bounded ? "bounded" : "NOT bounded"}`);
+}
+
+/** The last thing printed: issue 15's figures, each beside its raw limit from this same run. */
+export function printIssue15(rows: readonly Issue15Row[]): void {
+  console.log("\nIssue 15 figures (project vs raw limit, same run)\n");
+  const cells = [["figure", "project", "raw limit", "ratio", "goal", "verdict"], ...rows.map((r) => [r.figure, r.project, r.raw, r.ratio, r.goal, r.verdict])];
+  const widths = cells[0]!.map((_, i) => Math.max(...cells.map((c) => c[i]!.length)));
+  const line = (c: string[]) => c.map((x, i) => x.padEnd(widths[i]!)).join("  ").trimEnd();
+  console.log([line(cells[0]!), widths.map((w) => "-".repeat(w)).join("  "), ...cells.slice(1).map(line)].join("\n"));
+  for (const r of rows) if (r.note) console.log(`  ${r.figure}: ${r.note}`);
+  const commits = rows.some((r) => r.figure.startsWith("durable commits") && (r.note ?? "").includes("not split"));
+  if (commits) console.log("  commits: the writer does not count commits holding system writes only, so confirm-path and print-bookkeeping commits are not split; " +
+    "judged: all commits per confirm <= 1 (raw's figure) and one writer unit per command (bench/README.md)");
 }
 
 /** Writes bench/results/latest.json (git-ignored) and returns its path. */

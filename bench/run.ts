@@ -7,20 +7,22 @@ import { runConfirmLevel, type LevelResult } from "./confirm-load.ts";
 import { runFanOut } from "./fan-out.ts";
 import { runPrintingBench } from "./print-bench.ts";
 import { RawBenchmark, type RawResult, type RawSlice } from "./raw-sqlite.ts";
+import type { KitchenStateOutcome } from "./issue15.ts";
+import { measureKitchenState } from "./kitchen-state.ts";
 import {
-  assembleResults, OutputPhases, printReport, summarizeServerOutput, writeResults,
+  assembleResults, OutputPhases, printIssue15, printReport, summarizeServerOutput, writeResults,
   type FanOutOutcome, type PrintingOutcome, type RoomMemoryOutcome,
 } from "./report.ts";
 import { measureRoomMemory } from "./room-memory.ts";
 import { printPaymentsReport } from "./payments-report.ts";
 import { runPaymentsBench, type PaymentsOutcome } from "./payments-run.ts";
 import { MetricsProbe, removeBenchDir, startBenchServer, stopBenchServer } from "./server-control.ts";
-import { benchSettings, benchStore } from "./settings.ts";
+import { benchSettings, benchStore, tableId } from "./settings.ts";
 
 /**
  * npm run bench: the real server as a child process at 1, 16 and 64 POS clients, with slices of
  * the raw SQLite ceiling before the first level and after each one (the server idle meanwhile),
- * then memory per open table room, then the kitchen fan-out; then printing on a second server
+ * then memory per open table room, then the kitchen fan-out and the kitchen state's size; then printing on a second server
  * whose printers are emulators in this process; then payments on servers of their own. See bench/README.md.
  */
 async function main(): Promise<void> {
@@ -35,12 +37,13 @@ async function main(): Promise<void> {
   }
   // Issue #11: payments on servers of their own (bench/payments-run.ts); `npx tsx bench/payments.ts` runs it alone.
   const payments: PaymentsOutcome = await runPaymentsBench().catch((error: unknown) => ({ error: errorText(error) }));
-  const results = { ...assembleResults(confirm.raw, confirm.levels, confirm.roomMemory, confirm.fanOut, printing, summarizeServerOutput(phases)), payments };
+  const results = { ...assembleResults(confirm.raw, confirm.levels, confirm.roomMemory, confirm.fanOut, printing, summarizeServerOutput(phases), confirm.kitchenState), payments };
   const file = writeResults(results);
   console.log(JSON.stringify(results, null, 2));
   printReport(results);
   printPaymentsReport(payments);
-  console.log(`results: ${file}`);
+  printIssue15(results.issue15);
+  console.log(`\nresults: ${file}`);
 }
 
 /** Everything on the first server: the confirm levels with their raw slices, room memory, the kitchen fan-out. */
@@ -64,7 +67,9 @@ async function onConfirmServer(phaseLog: { phase: string; chunks: string[] }[]) 
       const level = await runConfirmLevel(server, probe, clients, nextTable);
       nextTable += clients;
       levels.push(level);
-      console.log(`  ${level.confirmsPerSecond} confirms/s, p50 ${level.latency.p50Ms} ms, p99 ${level.latency.p99Ms} ms, errors ${level.errors.total}`);
+      console.log(`  ${level.confirmsPerSecond} confirms/s, p50 ${level.latency.p50Ms} ms, p99 ${level.latency.p99Ms} ms, errors ${level.errors.total}; ` +
+        `${level.commitSplit.commitsPerConfirm} commits/confirm; unprinted ${level.printing.backlogAtEnd} at the end, ` +
+        level.printing.unprintedAfter.map((c) => `${c.count ?? "?"} at +${c.seconds} s`).join(", "));
       printSlice(raw.slice(`after ${clients} client${clients === 1 ? "" : "s"}`));
     }
     const rawResult: RawResult = await raw.finish();
@@ -76,9 +81,14 @@ async function onConfirmServer(phaseLog: { phase: string; chunks: string[] }[]) 
     phases.begin("kitchen fan-out");
     const fanOut: FanOutOutcome = await runFanOut(server, probe).catch((error: unknown) => ({ error: errorText(error) }));
     if (!("error" in fanOut)) console.log(`  fan-out p50 ${fanOut.latency.p50Ms} ms, p99 ${fanOut.latency.p99Ms} ms; WebSocket ping p99 ${fanOut.wsPingIdle.p99Ms} ms idle, ${fanOut.wsPingUnderLoad.p99Ms} ms under load`);
+    const k = benchSettings.issue15.kitchen;
+    console.log(`kitchen state: a fresh screen's full state after the fan-out, then ${k.bumps} tickets bumped on ${tableId(k.table)} …`);
+    phases.begin("kitchen state");
+    const kitchenState: KitchenStateOutcome = await measureKitchenState(server).catch((error: unknown) => ({ error: errorText(error) }));
+    if (!("error" in kitchenState)) console.log(`  ${kitchenState.atBound.bytes} B after ${kitchenState.keep} bumps, ${kitchenState.afterBumps.bytes} B after ${kitchenState.bumps}`);
     phaseLog.push(...phases.split());
     const memory: { afterLevels: RoomMemoryOutcome; freshServer: RoomMemoryOutcome } = { afterLevels: afterMemory, freshServer: freshMemory };
-    return { raw: rawResult, levels, roomMemory: memory, fanOut };
+    return { raw: rawResult, levels, roomMemory: memory, fanOut, kitchenState };
   } catch (error) {
     console.error(`benchmark failed; server output:\n${server.output.join("").slice(-4_000)}`);
     throw error;

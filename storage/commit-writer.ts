@@ -86,6 +86,8 @@ export interface WriterStats {
   commits: number;
   units: number;
   unitsPerCommitMax: number;
+  /** Commits that held system bookkeeping only (printing, cursors): the rest carried a command. */
+  systemOnlyCommits: number;
 }
 
 /**
@@ -94,7 +96,7 @@ export interface WriterStats {
  * Submitters are resolved only after COMMIT returns, i.e. after the data is on disk.
  */
 export class CommitWriter implements Writer {
-  readonly stats: WriterStats = { commits: 0, units: 0, unitsPerCommitMax: 0 };
+  readonly stats: WriterStats = { commits: 0, units: 0, unitsPerCommitMax: 0, systemOnlyCommits: 0 };
   readonly #storage: Storage;
   readonly #pending: Pending[] = [];
   readonly #listeners: (() => void)[] = [];
@@ -255,6 +257,7 @@ export class CommitWriter implements Writer {
       this.stats.commits += 1;
       this.stats.units += batch.length;
       this.stats.unitsPerCommitMax = Math.max(this.stats.unitsPerCommitMax, batch.length);
+      if (batch.every((p) => p.work.system)) this.stats.systemOnlyCommits += 1;
       batch.forEach((p, i) => {
         const failure = outcomes[i];
         if (failure === undefined) p.resolve();

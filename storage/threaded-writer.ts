@@ -16,7 +16,7 @@ export type FromWriter =
  * when the worker's COMMIT returned. Reads stay on the caller's connection (WAL).
  */
 export class ThreadedWriter implements Writer {
-  stats: WriterStats = { commits: 0, units: 0, unitsPerCommitMax: 0 };
+  stats: WriterStats = { commits: 0, units: 0, unitsPerCommitMax: 0, systemOnlyCommits: 0 };
   readonly #worker: Worker;
   readonly #waiting = new Map<number, { resolve: () => void; reject: (failure: WriteFailure) => void }>();
   readonly #listeners: (() => void)[] = [];
