@@ -1,4 +1,4 @@
-import { amountsOf, batchStatuses, type OrderItem, type SessionState, type StockLevel } from "../../domain/index.ts";
+import { amountsOf, batchStatus, batchStatuses, type BatchStatus, type OrderItem, type SessionState, type StockLevel } from "../../domain/index.ts";
 import { AdjustmentState, BatchState, ItemState, PaymentState, StockState, type TableState } from "../table-state.ts";
 
 /**
@@ -32,30 +32,40 @@ export function syncSession(view: TableState, session: SessionState): void {
   view.pendingWon = amounts.pending;
   view.outstandingWon = amounts.outstanding;
   syncMoney(view, session);
-  syncBatches(view, session);
+  // A batch's status follows its items: only batches with a new or changed item need it again.
+  const touched = new Set<string>();
   for (const item of session.items.values()) {
     const existing = view.items.get(item.itemId);
     if (existing) {
-      if (written.get(existing) !== item) writeItem(existing, item);
+      if (written.get(existing) === item) continue;
+      writeItem(existing, item);
     } else {
       const created = new ItemState({ itemId: item.itemId, menuId: item.menuId, name: item.name, stationId: item.stationId });
       writeItem(created, item);
       view.items.set(item.itemId, created);
     }
+    touched.add(item.batchId);
   }
+  syncBatches(view, session, touched);
 }
 
-function syncBatches(view: TableState, session: SessionState): void {
-  const statuses = batchStatuses(session);
-  for (const b of session.batches) {
-    const status = statuses.get(b.batchId)!;
-    const existing = view.batches.get(b.batchId);
-    if (existing) {
-      if (existing.status !== status) existing.status = status;
-    } else {
-      view.batches.set(b.batchId, new BatchState({ batchId: b.batchId, batchNo: b.batchNo, source: b.source, totalWon: b.total, confirmedAt: b.confirmedAt, status }));
+function syncBatches(view: TableState, session: SessionState, touched: ReadonlySet<string>): void {
+  if (touched.size <= 2) {
+    for (const batchId of touched) {
+      const batch = session.batches.find((b) => b.batchId === batchId);
+      if (batch) syncBatch(view, batch, batchStatus(session, batchId));
     }
+    if (view.batches.size === session.batches.length) return;
   }
+  // Many batches (a reload, a new view): one walk of the items for all their statuses.
+  const statuses = batchStatuses(session);
+  for (const batch of session.batches) syncBatch(view, batch, statuses.get(batch.batchId)!);
+}
+
+function syncBatch(view: TableState, b: SessionState["batches"][number], status: BatchStatus): void {
+  const existing = view.batches.get(b.batchId);
+  if (!existing) view.batches.set(b.batchId, new BatchState({ batchId: b.batchId, batchNo: b.batchNo, source: b.source, totalWon: b.total, confirmedAt: b.confirmedAt, status }));
+  else if (existing.status !== status) existing.status = status;
 }
 
 function syncMoney(view: TableState, session: SessionState): void {

@@ -13,6 +13,14 @@ export const faults: readonly Fault[] = [
     tests: sync,
   },
   {
+    id: "sync-skips-touched-batches",
+    rule: "a batch whose line changed (cooked, served, cancelled) shows its new status",
+    file: "rooms/table/state-sync.ts",
+    find: "    touched.add(item.batchId);",
+    replace: "",
+    tests: sync,
+  },
+  {
     id: "batch-statuses-ready-early",
     rule: "a batch is ready only when every live line of it is cooked or served",
     file: "domain/session/state.ts",
