@@ -55,6 +55,13 @@ export class OutboxRelay {
   readonly #lanes: Lane[] = [];
   #poll: NodeJS.Timeout | undefined;
   #stopped = false;
+  /**
+   * The last page read: lanes drain in step, so the next lane usually asks for the same one and its
+   * rows (and their parsed payloads) are shared. Safe to reuse: rows are immutable and become visible
+   * in id order (one writer), so a page missing newer rows only means one more read after it. An
+   * empty page is never kept: a lane must not take an old empty end for the head.
+   */
+  #lastPage: { afterId: number; rows: OutboxRow[] } | undefined;
 
   constructor(
     private readonly store: OutboxStore,
@@ -127,7 +134,7 @@ export class OutboxRelay {
     try {
       do {
         lane.again = false;
-        let page = this.store.page(lane.deliveredId, storageLimits.outboxPageSize);
+        let page = this.#page(lane.deliveredId);
         while (page.length > 0 && !this.#stopped) {
           for (const row of page) {
             if (!lane.subscriber.topics || lane.subscriber.topics.has(row.topic)) await lane.subscriber.deliver(row);
@@ -136,7 +143,7 @@ export class OutboxRelay {
           this.#saveCursor(lane, false);
           // Let the rooms run between pages: a long backlog must not stall every terminal.
           await new Promise((resolve) => setImmediate(resolve));
-          page = this.store.page(lane.deliveredId, storageLimits.outboxPageSize);
+          page = this.#page(lane.deliveredId);
         }
       } while (lane.again && !this.#stopped);
       lane.failures = 0;
@@ -148,6 +155,13 @@ export class OutboxRelay {
     } finally {
       lane.running = false;
     }
+  }
+
+  #page(afterId: number): OutboxRow[] {
+    if (this.#lastPage?.afterId === afterId) return this.#lastPage.rows;
+    const rows = this.store.page(afterId, storageLimits.outboxPageSize);
+    this.#lastPage = rows.length > 0 ? { afterId, rows } : undefined;
+    return rows;
   }
 
   #scheduleRetry(lane: Lane, error: unknown): void {

@@ -2,6 +2,7 @@ import type { Fault } from "./faults.ts";
 
 /** Issue 15 item 3: the confirm path's cheaper room-state sync (rooms/table/state-sync.ts). */
 const sync = [["test/rooms", "state-sync"]] as const;
+const relay = [["test/server", "outbox-relay\\.test"]] as const;
 
 export const faults: readonly Fault[] = [
   {
@@ -27,5 +28,21 @@ export const faults: readonly Fault[] = [
     find: 'c.done === c.live ? "ready"',
     replace: 'c.done > 0 ? "ready"',
     tests: sync,
+  },
+  {
+    id: "relay-page-not-shared",
+    rule: "outbox lanes draining in step read each page once",
+    file: "server/outbox-relay.ts",
+    find: "if (this.#lastPage?.afterId === afterId) return this.#lastPage.rows;",
+    replace: "",
+    tests: relay,
+  },
+  {
+    id: "relay-stale-page-after-commit",
+    rule: "an empty page is never shared, so no lane takes an old empty end for the head",
+    file: "server/outbox-relay.ts",
+    find: "this.#lastPage = rows.length > 0 ? { afterId, rows } : undefined;",
+    replace: "this.#lastPage = { afterId, rows };",
+    tests: relay,
   },
 ];

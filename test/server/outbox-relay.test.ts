@@ -102,4 +102,27 @@ t("topic filters skip other rows but still move past them", async () => {
   assert.is(createOutboxStore(storage).cursor("printer"), 4);
 });
 
+t("lanes share the page they both read, and rows committed between wakes still reach every lane", async () => {
+  const store = createOutboxStore(storage);
+  let reads = 0;
+  const counting = { ...store, page: (afterId: number, limit: number) => (reads++, store.page(afterId, limit)) };
+  const relay = new OutboxRelay(counting, systemClock, log);
+  const kds = recorder("kds");
+  const printing = recorder("printing");
+  relay.add(kds);
+  relay.add(printing);
+  const rounds = 10;
+  for (let round = 1; round <= rounds; round++) {
+    insertRows(3);
+    relay.wake();
+    await eventually(() => kds.seen.length === round * 3 && printing.seen.length === round * 3, 5000, `round ${round}`);
+  }
+  await relay.stop();
+  const expected = Array.from({ length: rounds * 3 }, (_, i) => `s1:${i + 1}`);
+  assert.equal(kds.seen, expected);
+  assert.equal(printing.seen, expected);
+  // Each round: one shared page of rows, then each lane's own empty read at the head (unshared: 4).
+  assert.ok(reads <= 3.5 * rounds + 3, `pages read: ${reads}`);
+});
+
 t.run();
