@@ -3,7 +3,7 @@ import { PrinterEmulator } from "../printers/index.ts";
 import type { ServerProcess } from "../test/support/server-process.ts";
 import { openClient, type BenchClient } from "./confirm-load.ts";
 import { printCounts } from "./print-drain.ts";
-import { runRawPrint, type RawPrintResult } from "./raw-print.ts";
+import { runRawPipelined, runRawPrint, type RawPrintResult } from "./raw-print.ts";
 import { processCpuMs, removeBenchDir, startBenchServer, stopBenchServer, type BenchPrinter } from "./server-control.ts";
 import { SlipWatch, storedAtMs } from "./slip-watch.ts";
 import { LatencyRecorder, Tally, round, type LatencySummary } from "./stats.ts";
@@ -25,6 +25,8 @@ export interface PrintThroughput {
   readonly barSlipsPerSecond: number;
   /** Last confirm reply → last slip stored: the print backlog the batch left. */
   readonly tailS: number;
+  /** Slips stored more than unprintedWithinS after the last confirm reply (goal: 0). */
+  readonly unprintedAfterS: { readonly withinS: number; readonly slips: number };
   readonly serverCpuPercent: number | undefined;
   readonly benchCpuPercent: number;
   readonly bytesPerSlip: number;
@@ -46,8 +48,10 @@ export interface PrintingResult {
   readonly throughput: PrintThroughput;
   readonly latency: PrintLatency;
   readonly raw: RawPrintResult;
-  /** Project / raw: slips per second, and confirm → slip latency against sendJob's. */
-  readonly ratios: { readonly slipsPerSecond: number; readonly p50: number; readonly p99: number };
+  /** The same bytes pipelined on one connection per emulator, with the actor's window (like with like). */
+  readonly rawPipelined: RawPrintResult;
+  /** Project / raw: slips per second (against sendJob's fresh connections, and against the pipelined line), and confirm → slip latency against sendJob's. */
+  readonly ratios: { readonly slipsPerSecond: number; readonly slipsPerSecondPipelined: number; readonly p50: number; readonly p99: number };
   /** print_slips rows that ended failed (should be 0 with healthy emulators). */
   readonly failedSlips: number;
 }
@@ -59,6 +63,7 @@ export interface PrintingResult {
  */
 export async function runPrintingBench(onOutput: (output: readonly string[]) => void): Promise<PrintingResult> {
   const raw = await runRawPrint();
+  const rawPipelined = await runRawPipelined();
   const kitchen = new PrinterEmulator({ host: "127.0.0.1", port: 0 });
   const bar = new PrinterEmulator({ host: "127.0.0.1", port: 0 });
   await kitchen.start();
@@ -80,8 +85,10 @@ export async function runPrintingBench(onOutput: (output: readonly string[]) => 
       throughput,
       latency,
       raw,
+      rawPipelined,
       ratios: {
         slipsPerSecond: round(throughput.slipsPerSecond / raw.slipsPerSecond),
+        slipsPerSecondPipelined: round(throughput.slipsPerSecond / rawPipelined.slipsPerSecond),
         p50: round(latency.toSlip.p50Ms / raw.latency.p50Ms, 1),
         p99: round(latency.toSlip.p99Ms / raw.latency.p99Ms, 1),
       },
@@ -148,6 +155,10 @@ async function measureThroughput(server: ServerProcess, kitchen: PrinterEmulator
     kitchenSlipsPerSecond: round(kitchenSlips.length / ((kitchenLast - startedAt) / 1000), 1),
     barSlipsPerSecond: round(barSlips.length / ((barLast - startedAt) / 1000), 1),
     tailS: round((lastStored - lastReplyAt) / 1000, 3),
+    unprintedAfterS: {
+      withinS: benchSettings.issue15.unprintedWithinS,
+      slips: [...kitchenSlips, ...barSlips].filter((s) => storedAtMs(s) > lastReplyAt + benchSettings.issue15.unprintedWithinS * 1000).length,
+    },
     serverCpuPercent: serverCpu0 !== undefined && serverCpu1 !== undefined ? round(((serverCpu1 - serverCpu0) / elapsedMs) * 100, 0) : undefined,
     benchCpuPercent: round(((benchCpu.user + benchCpu.system) / 1000 / elapsedMs) * 100, 0),
     bytesPerSlip: round((kitchen.stats().bytesReceived + bar.stats().bytesReceived - bytes0) / slips, 0),

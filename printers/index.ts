@@ -29,3 +29,10 @@ export type { PrinterStatus } from "./transport/inbound.ts";
 
 /** Every bound of this layer. */
 export { decoderLimits, emulatorLimits, slipLimits, transportLimits } from "./limits.ts";
+
+/** The per-printer actor (pipelined print line, batched bookkeeping) and its ports to the ledger. */
+export { PrinterActor } from "./actor/printer-actor.ts";
+export type { ActorDeps, ActorLog, ActorSettings, CrashHooks, PrintCrashPoint, PrintLedger, PrinterHealth, ResolvedPrinter, SlipSource } from "./actor/types.ts";
+export { PrintLine } from "./transport/print-line.ts";
+export type { LineJob, LineOptions, LineResult } from "./transport/print-line.ts";
+export { lineLimits } from "./limits.ts";

@@ -53,3 +53,11 @@ export const transportLimits = {
   /** Longest reply block (header … NUL) parsed from the printer; longer ones are cut off. */
   replyBlockBytesMax: 80,
 } as const;
+
+/** The persistent print line (one connection per printer, jobs pipelined on it). */
+export const lineLimits = {
+  /** Jobs written and not yet echoed, at most: a printer buffers a few slips, the rest wait their turn. */
+  windowJobs: 16,
+  /** An idle line closes after this long (a health check or another client may want the printer). */
+  idleCloseMs: 2_000,
+} as const;

@@ -7,11 +7,11 @@
 export const crashPointNames = [
   /** A command's effects are committed; its reply has not been sent (rooms/command-pipeline.ts). */
   "after-commit-before-reply",
-  /** A slip is queued and its printer actor picked it; no job row, no byte sent yet (printer-actor.ts). */
+  /** A slip is queued and its printer actor picked it; no job row, no byte sent yet (printers/actor/printer-actor.ts). */
   "after-outbox-before-print",
-  /** The job row is durable and part of the slip's bytes reached the printer; no completion (printer-actor.ts). */
+  /** The job row is durable and part of the slip's bytes reached the printer; no completion (printers/actor/printer-actor.ts). */
   "mid-print",
-  /** The printer confirmed the slip; the ledger (print_jobs / print_slips) was not updated (printer-actor.ts). */
+  /** The printer confirmed the slip; the ledger (print_jobs / print_slips) was not updated (printers/actor/printer-actor.ts). */
   "after-print-before-ledger",
   /** A card payment's intent is durable; the provider has not been called (rooms/table/payment-flow.ts). */
   "payment-after-intent",

@@ -1,52 +1,8 @@
-import { decideSettle, type AttemptOutcome, type FamilyAttemptState, type SlipFamily } from "../domain/index.ts";
+import { decideSettle, type FamilyAttemptState, type JobRow, type NewSlip, type PrintWrite, type SlipFamily, type SlipRow } from "../domain/index.ts";
 import type { Storage } from "./database.ts";
 
-export interface SlipRow {
-  slipKey: string; storeId: string; ticketId: string; stationId: string; printerId: string; backupFrom: string | null;
-  reprintNo: number; reprintOf: string | null; state: "pending" | "printed" | "failed" | "superseded"; needsMark: boolean; attempts: number;
-  payloadHash: string | null; lastError: string | null; createdAt: string; updatedAt: string; printedAt: string | null;
-  /** When `superseded`: the copy of the same content that printed instead (docs/PRINTING.md §5). */
-  supersededBy: string | null;
-}
-
-export interface JobRow {
-  jobId: string; slipKey: string; storeId: string; printerId: string; attempt: number; marked: boolean; payloadHash: string;
-  state: "sending" | "confirmed" | "not_sent" | "unknown"; error: string | null; requestedBy: string; createdAt: string; finishedAt: string | null;
-}
-
-export interface NewSlip {
-  readonly slipKey: string; readonly storeId: string; readonly ticketId: string; readonly stationId: string; readonly printerId: string; readonly at: string;
-}
-
-export interface NewJob {
-  readonly jobId: string; readonly slipKey: string; readonly storeId: string; readonly printerId: string; readonly attempt: number;
-  readonly marked: boolean; readonly payloadHash: string; readonly requestedBy: string; readonly at: string;
-}
-
-/**
- * Print bookkeeping, written through the CommitWriter so it shares group commits (and fsyncs)
- * with everything else instead of blocking the event loop once per slip.
- */
-export type PrintWrite =
-  | { readonly kind: "retry"; readonly slipKey: string; readonly printerId: string; readonly at: string }
-  | { readonly kind: "reprint"; readonly slipKey: string; readonly of: SlipRow; readonly reprintNo: number; readonly printerId: string; readonly at: string }
-  | { readonly kind: "enqueue"; readonly slip: NewSlip }
-  | { readonly kind: "startJob"; readonly job: NewJob }
-  | {
-      readonly kind: "finishJob"; readonly jobId: string; readonly slipKey: string; readonly outcome: JobRow["state"]; readonly error: string | null;
-      readonly slipState: SlipRow["state"]; readonly needsMark: boolean; readonly at: string;
-    }
-  /**
-   * Finishes an attempt's job row and settles its slip by the content rules (domain `decideSettle`),
-   * read and applied inside this transaction: a printed copy resolves the failed copies of its family.
-   */
-  | {
-      readonly kind: "settleJob"; readonly jobId: string; readonly slipKey: string; readonly outcome: AttemptOutcome; readonly error: string | null;
-      readonly lastAttempt: boolean; readonly at: string;
-    }
-  /** A pending slip whose content another copy printed: not printed again (domain `decideCopy`). */
-  | { readonly kind: "supersede"; readonly slipKey: string; readonly by: string; readonly at: string }
-  | { readonly kind: "moveToBackup"; readonly from: string; readonly to: string; readonly at: string };
+// The row and write types are the domain's (the printer actors use them without importing storage).
+export type { JobRow, NewJob, NewSlip, PrintWrite, SlipRow } from "../domain/index.ts";
 
 const slipColumns = `slip_key as slipKey, store_id as storeId, ticket_id as ticketId, station_id as stationId, printer_id as printerId,
   backup_from as backupFrom, reprint_no as reprintNo, reprint_of as reprintOf, state, needs_mark as needsMark, attempts,
@@ -71,6 +27,8 @@ export function createPrintStore(storage: Storage) {
   );
   const getSlip = db.prepare(`select ${slipColumns} from print_slips where slip_key = ?`);
   const next = db.prepare(`select ${slipColumns} from print_slips where printer_id = ? and state = 'pending' order by created_at, slip_key limit 1`);
+  // Oldest first, as `next`; the actor skips the ones it already has in hand.
+  const batch = db.prepare(`select ${slipColumns} from print_slips where printer_id = ? and state = 'pending' order by created_at, slip_key limit ?`);
   const pendingCount = db.prepare("select count(*) from print_slips where printer_id = ? and state = 'pending'").pluck();
   const insertJob = db.prepare(
     `insert into print_jobs (job_id, slip_key, store_id, printer_id, attempt, marked, payload_hash, state, requested_by, created_at)
@@ -143,6 +101,8 @@ export function createPrintStore(storage: Storage) {
     },
     slip: (slipKey: string) => slip(getSlip.get(slipKey)),
     nextPending: (printerId: string) => slip(next.get(printerId)),
+    /** Up to `limit` pending slips of the printer, oldest first (the actor prints them as one window). */
+    pendingBatch: (printerId: string, limit: number) => (batch.all(printerId, limit) as unknown[]).map((r) => slip(r)!),
     pendingCount: (printerId: string) => pendingCount.get(printerId) as number,
     /** Start-up: attempts cut off by a crash have an unknown outcome; their next copy is marked. */
     recoverInterrupted: (at: string) => recover(at),

@@ -10,8 +10,8 @@ import { printerWidth } from "../slip/width.ts";
 /**
  * Faults, settable at runtime. `hang` applies to connections accepted while it is set; the
  * others are read for every chunk.
- * - refuse: stop listening (ECONNREFUSED); listen again on the same port when cleared.
- * - hang: accept, never read. closeMidSlip: destroy the socket after `afterBytes` bytes.
+ * - refuse: stop listening (ECONNREFUSED) and drop open connections (switched off); listen again on the same port when cleared.
+ * - hang: accept, never read; open connections stop being read too (a locked-up printer). closeMidSlip: destroy the socket after `afterBytes` bytes.
  * - slow: wait `delayMsPerChunk` before decoding each chunk. noEcho: print, never answer GS ( H.
  * - paperOut / coverOpen: status says so, nothing prints, no GS ( H answer.
  */
@@ -126,6 +126,9 @@ export class PrinterEmulator {
     assert(fault.mode !== "slow" || fault.delayMsPerChunk >= 0, "bad delayMsPerChunk");
     const wasRefusing = this.#fault.mode === "refuse";
     this.#fault = fault;
+    // A long-lived client connection (the print line) must meet the fault too, not only new ones.
+    if (fault.mode === "refuse") for (const socket of this.#sockets) socket.destroy();
+    if (fault.mode === "hang") for (const socket of this.#sockets) socket.pause();
     if (fault.mode === "refuse" && !wasRefusing && this.#server !== null) {
       this.#server.close(); // closes the listening socket now; open connections live on
       this.#server = null;

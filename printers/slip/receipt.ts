@@ -286,12 +286,15 @@ export function formatBusinessNo(businessNo: string, clean: (text: string) => st
   return `${digits.slice(0, 3)}-${digits.slice(3, 5)}-${digits.slice(5)}`;
 }
 
+// Made once: building a formatter costs far more than formatting with it.
+const receiptTimeFormat = new Intl.DateTimeFormat("en-GB", {
+  timeZone: receiptTimeZone, year: "numeric", month: "2-digit", day: "2-digit",
+  hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23",
+});
+
 /** "YYYY-MM-DD HH:mm:ss" in Korean time, whatever the host's zone. */
 function formatKoreanTime(iso: string): string {
-  const parts = new Intl.DateTimeFormat("en-GB", {
-    timeZone: receiptTimeZone, year: "numeric", month: "2-digit", day: "2-digit",
-    hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23",
-  }).formatToParts(new Date(iso));
+  const parts = receiptTimeFormat.formatToParts(new Date(iso));
   const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? "??";
   return `${part("year")}-${part("month")}-${part("day")} ${part("hour")}:${part("minute")}:${part("second")}`;
 }

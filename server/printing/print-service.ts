@@ -1,11 +1,12 @@
-import { queryStatus } from "../../printers/index.ts";
+import { PrinterActor, queryStatus, type ActorDeps, type ReceiptData } from "../../printers/index.ts";
 import type { KitchenReader, OutboxRow, PrintStore, SlipRow, SystemWrite } from "../../storage/index.ts";
 import type { TicketPrintRequested } from "../../domain/index.ts";
 import type { AppConfig, StoreConfig } from "../config/index.ts";
 import { isoAt, type Clock } from "../clock.ts";
 import type { Logger } from "../logger.ts";
 import type { OutboxSubscriber } from "../outbox-relay.ts";
-import { PrinterActor } from "./printer-actor.ts";
+import { crashNow, crashPoints } from "../crash-points.ts";
+import { slipFromTicket } from "./slip-data.ts";
 import type { PrintNotice, PrinterHealth, ResolvedPrinter } from "./types.ts";
 
 export interface PrintServiceDeps {
@@ -32,14 +33,41 @@ export class PrintService {
   constructor(private readonly deps: PrintServiceDeps) {
     for (const printer of deps.printers) {
       const store = deps.config.stores.find((s) => s.id === printer.storeId)!;
-      this.#actors.set(printer.id, new PrinterActor(printer, {
-        store, prints: deps.prints, submit: (writes) => deps.writer.submitSystem(writes), kitchen: deps.kitchen, printing: deps.config.printing, clock: deps.clock, log: deps.log,
-        newId: deps.newId,
-        onOutcome: (p, slip, outcome, error) => this.#outcome(p, slip, outcome, error),
-        onFailover: (p) => this.#failover(p),
-        printerName: (id) => this.#actors.get(id)?.printer.name ?? id,
-      }));
+      this.#actors.set(printer.id, new PrinterActor(printer, this.#actorDeps(store)));
     }
+  }
+
+  /** What an actor needs from the ledger, the kitchen rows and this process, as the printer layer's ports. */
+  #actorDeps(store: StoreConfig): ActorDeps {
+    const { prints, kitchen, writer, clock } = this.deps;
+    return {
+      ledger: {
+        pendingBatch: (printerId, limit) => prints.pendingBatch(printerId, limit),
+        slip: (slipKey) => prints.slip(slipKey),
+        familyOf: (slipKey) => prints.familyOf(slipKey),
+        submit: (writes) => writer.submitSystem(writes),
+      },
+      source: {
+        kitchenSlip: (ticketId, widthChars) => {
+          const data = kitchen.ticketWithItems(ticketId);
+          return data ? slipFromTicket(store, data.ticket, data.items, widthChars) : undefined;
+        },
+        receipt: (receiptId) => kitchen.receiptPayload(receiptId) as ReceiptData | undefined,
+        printerName: (id) => this.#actors.get(id)?.printer.name ?? id,
+      },
+      settings: this.deps.config.printing,
+      log: this.deps.log,
+      nowMs: () => clock.nowMs(),
+      newId: this.deps.newId,
+      onOutcome: (p, slip, outcome, error) => this.#outcome(p, slip, outcome, error),
+      onFailover: (p) => this.#failover(p),
+      // Test-only (CRASH_AT, DESIGN.md §7): read when reached, so arming at start-up is enough.
+      crashHooks: {
+        hit: (point) => crashPoints.armed?.hit(point),
+        reached: (point) => crashPoints.armed?.reached(point) ?? false,
+        crash: (point) => crashNow(point),
+      },
+    };
   }
 
   /**

@@ -155,9 +155,9 @@ export const faults: readonly Fault[] = [
   {
     id: "health-check-overlaps-job",
     rule: "a printer's health check never overlaps one of its jobs (one connection at a time)",
-    file: "server/printing/printer-actor.ts",
-    find: "const result = await this.#onLine(() => sendJob(",
-    replace: "const result = await ((use: () => ReturnType<typeof sendJob>) => use())(() => sendJob(",
+    file: "printers/actor/printer-actor.ts",
+    find: "    while (this.#lock) await this.#lock; // a health check is on the printer: wait for it\n",
+    replace: "",
     tests: [["test/e2e", "crash-points"]],
   },
   {

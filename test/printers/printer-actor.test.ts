@@ -1,0 +1,135 @@
+import { suite } from "uvu";
+import * as assert from "uvu/assert";
+import type { PrintWrite } from "../../domain/index.ts";
+import { PrinterActor, PrinterEmulator, statusQueries, type ActorDeps, type ResolvedPrinter } from "../../printers/index.ts";
+import { createPrintStore, openStorage, type PrintStore, type Storage } from "../../storage/index.ts";
+import { tempDir } from "../support/server-process.ts";
+import { kitchenSlip } from "./fixtures.ts";
+
+const settings = { attemptsMax: 2, backoffBaseMs: 20, backoffMaxMs: 40, connectTimeoutMs: 500, completionTimeoutMs: 1_000 };
+
+interface Rig {
+  emulator: PrinterEmulator;
+  storage: Storage;
+  prints: PrintStore;
+  actor: PrinterActor;
+  /** Every submit the actor made (each is one durable commit in the server). */
+  submits: (readonly PrintWrite[])[];
+  outcomes: string[];
+  /** Called with each submit's writes just before they are applied. */
+  beforeApply?: (writes: readonly PrintWrite[]) => void;
+}
+
+async function until(check: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** A real SQLite ledger and a real emulator; submit applies the writes in one transaction, a turn later (as a commit does). */
+async function rig(commitMs = 0): Promise<Rig> {
+  const emulator = new PrinterEmulator({ host: "127.0.0.1", port: 0 });
+  await emulator.start();
+  const storage = await openStorage(`${tempDir("actor")}/ledger.sqlite`);
+  const prints = createPrintStore(storage);
+  const printer: ResolvedPrinter = { id: "p1", storeId: "s1", name: "주방", host: "127.0.0.1", port: emulator.port, stationIds: ["kitchen"], widthChars: 42, failoverAfterFailures: 3 };
+  const submits: (readonly PrintWrite[])[] = [];
+  const outcomes: string[] = [];
+  let ids = 0;
+  const apply = storage.sqlite.transaction((writes: readonly PrintWrite[]) => writes.forEach((w) => prints.applyWrite(w)));
+  const deps: ActorDeps = {
+    ledger: {
+      pendingBatch: (id, limit) => prints.pendingBatch(id, limit),
+      slip: (key) => prints.slip(key),
+      familyOf: (key) => prints.familyOf(key),
+      submit: async (writes) => {
+        submits.push(writes);
+        // A commit takes a while (fsync); commitMs stands in for a slow disk.
+        await new Promise((r) => (commitMs > 0 ? setTimeout(r, commitMs) : setImmediate(r)));
+        self.beforeApply?.(writes);
+        apply(writes);
+      },
+    },
+    source: { kitchenSlip: (ticketId, widthChars) => kitchenSlip({ ticketId, widthChars }), receipt: () => undefined, printerName: (id) => id },
+    settings,
+    log: { info: () => undefined, warn: () => undefined, error: (m, e) => console.error(m, e) },
+    nowMs: () => Date.now(),
+    newId: () => `job-${++ids}`,
+    onOutcome: (_p, slip, outcome) => void outcomes.push(`${slip.slipKey} ${outcome}`),
+    onFailover: async () => undefined,
+    idleCloseMs: 50,
+  };
+  const self: Rig = { emulator, storage, prints, actor: new PrinterActor(printer, deps), submits, outcomes };
+  return self;
+}
+
+function enqueue(r: Rig, count: number): string[] {
+  const at = new Date().toISOString();
+  const keys = Array.from({ length: count }, (_, i) => `tk-${String(i).padStart(3, "0")}`);
+  for (const ticketId of keys) r.prints.applyWrite({ kind: "enqueue", slip: { slipKey: `${ticketId}:new`, storeId: "s1", ticketId, stationId: "kitchen", printerId: "p1", at } });
+  return keys;
+}
+
+const starts = (r: Rig) => r.submits.flat().filter((w) => w.kind === "startJob").length;
+const ticketOf = (text: string) => /tk-(\d{3})/.exec(text.replace(/\s+/g, ""))?.[0];
+
+const t = suite<{ r: Rig }>("printer actor: pipelined slips, batched bookkeeping");
+t.before.each(async (ctx) => {
+  ctx.r = await rig();
+});
+t.after.each(async ({ r }) => {
+  await r.actor.stop();
+  await r.emulator.stop();
+  await r.storage.close();
+});
+
+t("sixty slips print once each, in order, on one connection, for far fewer commits than slips", async ({ r }) => {
+  const tickets = enqueue(r, 60);
+  r.actor.wake();
+  await until(() => r.outcomes.length === 60 && r.prints.pendingCount("p1") === 0, "every slip printed");
+  assert.equal(r.emulator.slips().map((s) => ticketOf(s.text)), tickets);
+  assert.is(r.emulator.stats().connections, 1);
+  assert.is(starts(r), 60, "one job row per slip");
+  // One slip at a time cost two commits per slip (start, settle): 120 here.
+  assert.ok(r.submits.length <= 60 / 4, `${r.submits.length} submits for 60 slips`);
+  const jobs = r.storage.sqlite.prepare("select state, count(*) as n from print_jobs group by state").all();
+  assert.equal(jobs, [{ state: "confirmed", n: 60 }]);
+});
+
+t("every job row is durable before the first byte of its slip reaches the printer", async ({ r: fast }) => {
+  const r = await rig(30);
+  try {
+    enqueue(r, 10);
+    const early: string[] = [];
+    const hasJob = r.storage.sqlite.prepare("select 1 from print_jobs where slip_key = ?").pluck();
+    // At each commit, on a slow disk: every slip already on paper has its job row from an earlier commit.
+    r.beforeApply = () => {
+      for (const slip of r.emulator.slips()) if (!hasJob.get(`${ticketOf(slip.text)}:new`)) early.push(ticketOf(slip.text)!);
+    };
+    r.actor.wake();
+    await until(() => r.outcomes.length === 10, "every slip printed");
+    assert.equal(early, [], "slips printed before their job row was committed");
+    assert.ok(r.submits[0]!.some((w) => w.kind === "startJob"), "the first submit carries the window's job rows");
+  } finally {
+    await r.actor.stop();
+    await r.emulator.stop();
+    await r.storage.close();
+  }
+  assert.ok(fast);
+});
+
+t("paper out: the attempts are not sent, nothing but the status query reaches the printer, the slips fail at the last attempt", async ({ r }) => {
+  await r.emulator.setFault({ mode: "paperOut" });
+  enqueue(r, 3);
+  r.actor.wake();
+  await until(() => r.outcomes.length === 3, "every slip failed");
+  assert.ok(r.outcomes.every((o) => o.endsWith("failed")), r.outcomes.join());
+  const jobs = r.storage.sqlite.prepare("select state, error from print_jobs").all() as { state: string; error: string }[];
+  assert.equal(new Set(jobs.map((j) => `${j.state} ${j.error}`)), new Set(["not_sent paper_out"]));
+  assert.is(r.emulator.stats().bytesReceived % statusQueries.length, 0, "only DLE EOT queries");
+  assert.is(r.actor.health.status?.paperOut, true);
+});
+
+t.run();
