@@ -3,6 +3,7 @@ import { PrinterEmulator } from "../printers/index.ts";
 import type { ServerProcess } from "../test/support/server-process.ts";
 import { openClient, type BenchClient } from "./confirm-load.ts";
 import { printCounts } from "./print-drain.ts";
+import { runActorDrain, type ActorDrainResult } from "./actor-drain.ts";
 import { runRawPipelined, runRawPrint, type RawPrintResult } from "./raw-print.ts";
 import { processCpuMs, removeBenchDir, startBenchServer, stopBenchServer, type BenchPrinter } from "./server-control.ts";
 import { SlipWatch, storedAtMs } from "./slip-watch.ts";
@@ -54,6 +55,13 @@ export interface PrintingResult {
   readonly ratios: { readonly slipsPerSecond: number; readonly slipsPerSecondPipelined: number; readonly p50: number; readonly p99: number };
   /** print_slips rows that ended failed (should be 0 with healthy emulators). */
   readonly failedSlips: number;
+  /**
+   * The actors alone draining a backlog through a real SQLite ledger (bench/actor-drain.ts): the
+   * end-to-end figure above is capped by how fast confirms arrive, this one by the actor.
+   */
+  readonly actorDrain: ActorDrainResult;
+  /** Actor drain / raw: against sendJob's fresh connections and against the pipelined line. */
+  readonly drainRatios: { readonly sendJob: number; readonly pipelined: number };
 }
 
 /**
@@ -64,6 +72,7 @@ export interface PrintingResult {
 export async function runPrintingBench(onOutput: (output: readonly string[]) => void): Promise<PrintingResult> {
   const raw = await runRawPrint();
   const rawPipelined = await runRawPipelined();
+  const actorDrain = await runActorDrain();
   const kitchen = new PrinterEmulator({ host: "127.0.0.1", port: 0 });
   const bar = new PrinterEmulator({ host: "127.0.0.1", port: 0 });
   await kitchen.start();
@@ -93,6 +102,8 @@ export async function runPrintingBench(onOutput: (output: readonly string[]) => 
         p99: round(latency.toSlip.p99Ms / raw.latency.p99Ms, 1),
       },
       failedSlips,
+      actorDrain,
+      drainRatios: { sendJob: round(actorDrain.slipsPerSecond / raw.slipsPerSecond), pipelined: round(actorDrain.slipsPerSecond / rawPipelined.slipsPerSecond) },
     };
   } finally {
     if (started) {

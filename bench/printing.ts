@@ -1,21 +1,20 @@
-import { runActorDrain } from "./actor-drain.ts";
 import { runPrintingBench } from "./print-bench.ts";
 
 /**
  * npx tsx bench/printing.ts: the printing bench alone (issue 15, item 2). Prints the project's
  * slips/s against both raw ceilings (sendJob per slip, and the pipelined line) and confirm → slip.
  */
-const drain = await runActorDrain();
 let output: readonly string[] = [];
 const r = await runPrintingBench((lines) => (output = lines));
 const t = r.throughput;
+const drain = r.actorDrain;
 const rows: [string, string][] = [
   ["slips/s (project)", `${t.slipsPerSecond} (kitchen ${t.kitchenSlipsPerSecond}, bar ${t.barSlipsPerSecond}; ${t.slips} slips in ${t.allPrintedS} s)`],
   ["raw slips/s, sendJob per slip", `${r.raw.slipsPerSecond} (p50 ${r.raw.latency.p50Ms} ms)`],
   ["raw slips/s, pipelined line", `${r.rawPipelined.slipsPerSecond} (p50 ${r.rawPipelined.latency.p50Ms} ms)`],
   ["actor backlog drain slips/s", `${drain.slipsPerSecond} (${drain.slips} slips on ${drain.printers} printers, ${drain.commits} commits for ${drain.submits} submits)`],
-  ["ratio drain / pipelined raw", `${Math.round((drain.slipsPerSecond / r.rawPipelined.slipsPerSecond) * 100) / 100}x`],
-  ["ratio drain / sendJob raw", `${Math.round((drain.slipsPerSecond / r.raw.slipsPerSecond) * 100) / 100}x`],
+  ["ratio drain / pipelined raw", `${r.drainRatios.pipelined}x`],
+  ["ratio drain / sendJob raw", `${r.drainRatios.sendJob}x`],
   ["ratio project / sendJob", `${r.ratios.slipsPerSecond}x`],
   ["ratio project / pipelined", `${r.ratios.slipsPerSecondPipelined}x`],
   ["confirms/s", `${t.confirmsPerSecond} (${t.confirms} confirms, ${t.errors.total} errors)`],

@@ -49,11 +49,11 @@ export function createPrintStore(storage: Storage) {
   const recent = db.prepare(`select ${jobColumns} from print_jobs where store_id = ? order by created_at desc, job_id desc limit ?`);
   const failed = db.prepare(`select ${slipColumns} from print_slips where store_id = ? and state = 'failed' order by updated_at desc limit ?`);
   const maxReprint = db.prepare("select coalesce(max(reprint_no), 0) from print_slips where slip_key = ? or reprint_of = ?").pluck();
-  // A slip family: the original (root) and its reprints; all on one ticket, so the ticket index finds them.
-  const familySlips = db.prepare(`select ${slipColumns} from print_slips where ticket_id = @ticketId and (slip_key = @root or reprint_of = @root)`);
-  const familyJobs = db.prepare(
-    `select j.slip_key as slipKey, j.state from print_jobs j join print_slips s on s.slip_key = j.slip_key
-     where s.ticket_id = @ticketId and (s.slip_key = @root or s.reprint_of = @root)`,
+  // A slip family: the original (root) and its reprints, all on one ticket (the ticket index finds
+  // them), each with its attempts' states in order: one read per slip the actor decides.
+  const familyRows = db.prepare(
+    `select ${slipColumns}, (select group_concat(state) from (select state from print_jobs j where j.slip_key = s.slip_key order by created_at, job_id)) as jobStates
+     from print_slips s where ticket_id = @ticketId and (slip_key = @root or reprint_of = @root)`,
   );
   const settleSlip = db.prepare(
     `update print_slips set state = @state, needs_mark = max(needs_mark, @needsMark), last_error = @error, updated_at = @at,
@@ -63,19 +63,22 @@ export function createPrintStore(storage: Storage) {
     "update print_slips set state = 'superseded', superseded_by = @by, updated_at = @at where slip_key = @slipKey and state = @from",
   );
 
-  /** The slip's family (rows and, for the decider, every attempt's state), read on this connection. */
-  function familyOf(slipKey: string): { rows: SlipRow[]; family: SlipFamily } | undefined {
-    const current = slip(getSlip.get(slipKey));
+  /**
+   * The slip's family (rows and, for the decider, every attempt's state), read on this connection.
+   * `known` (the slip's row, read in this turn) saves reading it again.
+   */
+  function familyOf(slipKey: string, known?: SlipRow): { rows: SlipRow[]; family: SlipFamily } | undefined {
+    const current = known ?? slip(getSlip.get(slipKey));
     if (!current) return undefined;
     const params = { ticketId: current.ticketId, root: current.reprintOf ?? current.slipKey };
-    const rows = (familySlips.all(params) as unknown[]).map((r) => slip(r)!);
-    const attempts = new Map<string, FamilyAttemptState[]>();
-    for (const job of familyJobs.all(params) as { slipKey: string; state: FamilyAttemptState }[]) {
-      attempts.set(job.slipKey, [...(attempts.get(job.slipKey) ?? []), job.state]);
-    }
-    const family = rows.map((r) => ({
-      slipKey: r.slipKey, reprintNo: r.reprintNo, state: r.state, needsMark: r.needsMark, supersededBy: r.supersededBy, attempts: attempts.get(r.slipKey) ?? [],
-    }));
+    const read = familyRows.all(params) as (Record<string, unknown> & { jobStates: string | null })[];
+    const rows: SlipRow[] = [];
+    const family = read.map(({ jobStates, ...r }) => {
+      const row = slip(r)!;
+      rows.push(row);
+      const attempts = jobStates ? (jobStates.split(",") as FamilyAttemptState[]) : [];
+      return { slipKey: row.slipKey, reprintNo: row.reprintNo, state: row.state, needsMark: row.needsMark, supersededBy: row.supersededBy, attempts };
+    });
     return { rows, family };
   }
 

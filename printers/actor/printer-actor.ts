@@ -174,7 +174,7 @@ export class PrinterActor {
     for (const slip of slips) {
       this.deps.crashHooks?.hit("after-outbox-before-print"); // test-only (CRASH_AT, DESIGN.md §7)
       // Dedupe by content (PRINTING.md §5): the whole slip family (original + reprints) decides the mark.
-      const family = this.deps.ledger.familyOf(slip.slipKey);
+      const family = this.deps.ledger.familyOf(slip.slipKey, slip);
       if (!family) continue; // gone between the queue read and now: nothing to print
       const copy = decideCopy(family.family, slip.slipKey);
       if (copy.action === "supersede") {

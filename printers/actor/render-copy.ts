@@ -20,14 +20,18 @@ export function renderCopy(source: SlipSource, printer: ResolvedPrinter, slip: S
       if (!data) return { ok: false, error: "receipt not found" };
       const copyNo = mark.kind === "none" ? data.copy : Math.max(data.copy, mark.kind === "reprint" ? mark.n : 1);
       const rendered = renderReceipt({ ...data, copy: copyNo, widthChars: printer.widthChars });
-      return { ok: true, bytes: rendered.bytes, payloadHash: sha256(renderReceipt({ ...data, widthChars: printer.widthChars }).bytes) };
+      // The hash is of the unmarked content: the same bytes when this copy carries no mark.
+      const unmarked = copyNo === data.copy ? rendered : renderReceipt({ ...data, widthChars: printer.widthChars });
+      return { ok: true, bytes: rendered.bytes, payloadHash: sha256(unmarked.bytes) };
     }
     const content = source.kitchenSlip(slip.ticketId, printer.widthChars);
     if (!content) return { ok: false, error: "ticket not found" };
     const reprintCount = mark.kind === "reprint" ? Math.min(slipLimits.reprintCountMax, mark.n) : 0;
     const backupFrom = slip.backupFrom ? source.printerName(slip.backupFrom) : undefined;
     const rendered = renderSlip({ ...content, reprintCount, mayBeDuplicate: mark.kind === "duplicate", ...(backupFrom ? { backupFrom } : {}) });
-    return { ok: true, bytes: rendered.bytes, payloadHash: sha256(renderSlip(content).bytes) };
+    // The hash is of the unmarked content: the same bytes when this copy carries no mark.
+    const unmarked = mark.kind === "none" && !backupFrom ? rendered : renderSlip(content);
+    return { ok: true, bytes: rendered.bytes, payloadHash: sha256(unmarked.bytes) };
   } catch (error) {
     return { ok: false, error: `cannot render: ${error instanceof Error ? error.message : String(error)}` };
   }

@@ -46,7 +46,8 @@ export interface PrintLedger {
   /** Up to `limit` pending slips of the printer, oldest first. */
   pendingBatch(printerId: string, limit: number): SlipRow[];
   slip(slipKey: string): SlipRow | undefined;
-  familyOf(slipKey: string): { rows: SlipRow[]; family: SlipFamily } | undefined;
+  /** `known`: the slip's row as just read (saves reading it again). */
+  familyOf(slipKey: string, known?: SlipRow): { rows: SlipRow[]; family: SlipFamily } | undefined;
   /** Durable bookkeeping (resolves after COMMIT, shared with other writes). */
   submit(writes: readonly PrintWrite[]): Promise<void>;
 }

@@ -44,7 +44,7 @@ export class PrintService {
       ledger: {
         pendingBatch: (printerId, limit) => prints.pendingBatch(printerId, limit),
         slip: (slipKey) => prints.slip(slipKey),
-        familyOf: (slipKey) => prints.familyOf(slipKey),
+        familyOf: (slipKey, known) => prints.familyOf(slipKey, known),
         submit: (writes) => writer.submitSystem(writes),
       },
       source: {

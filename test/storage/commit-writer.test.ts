@@ -208,9 +208,18 @@ test("more units than one commit may hold are split over several commits and all
   const units = Array.from({ length: total }, (_, i) =>
     unitFor(openSession({ sessionId: `s-${i}`, tableId: `t-${i}` }), initialSessionState(), `c-${i}`, "store-1", `t-${i}`).unit);
   await Promise.all(units.map((u) => writer.submit(u)));
-  assert.equal(writer.stats, { commits: 2, units: total, unitsPerCommitMax: storageLimits.unitsPerCommitMax });
+  assert.equal(writer.stats, { commits: 2, units: total, unitsPerCommitMax: storageLimits.unitsPerCommitMax, systemOnlyCommits: 0 });
   assert.is(count(storage, "sessions"), total);
   assert.equal(verifyAuditChain(storage.sqlite), { ok: true, rows: total });
+});
+
+test("commits that carry only system bookkeeping are counted apart (the bench splits confirm-path commits from print bookkeeping)", async () => {
+  const writer = new CommitWriter(storage);
+  const cursor = (lastId: number) => [{ kind: "cursor", subscriber: "kds", lastId, at: "2026-12-03T12:00:00.000Z" }] as const;
+  await writer.submitSystem(cursor(1));
+  const { unit } = unitFor(openSession({ sessionId: "s-sys", tableId: "t-sys" }), initialSessionState(), "c-sys", "store-1", "t-sys");
+  await Promise.all([writer.submit(unit), writer.submitSystem(cursor(2))]);
+  assert.equal({ commits: writer.stats.commits, systemOnlyCommits: writer.stats.systemOnlyCommits }, { commits: 2, systemOnlyCommits: 1 });
 });
 
 test("a flush that cannot take the write lock rejects every unit in it and writes nothing", async () => {
