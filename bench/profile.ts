@@ -230,7 +230,7 @@ async function main(): Promise<void> {
   console.log(`\n=== CPU per confirm by stage (machine: ${availableParallelism()} shared cores, load ${loadavg().map((l) => round(l, 1)).join("/")}; other helpers' tests may be running) ===`);
   console.log(`confirms in window: ${confirms} in ${round(measuredS, 2)} s = ${round(confirms / measuredS, 1)}/s; errors ${run.errors.total} ${JSON.stringify(run.errors.toJSON())}; kitchen tickets shown ${run.ticketsShown} (${settings.kitchenDisplays} screens)`);
   const usPer = (ms: number | undefined) => (ms === undefined ? "n/a" : `${round((ms * 1000) / Math.max(1, confirms), 0)} µs/confirm`);
-  console.log(`server CPU in window (/proc): process ${round(cpu?.processMs ?? Number.NaN, 0)} ms = ${usPer(cpu?.processMs)}; main thread ${usPer(cpu?.mainMs)}; busiest other thread (the writer) ${usPer(cpu?.busiestOtherMs)}; all other threads ${usPer(cpu?.othersMs)}`);
+  console.log(`server CPU in window (/proc): process ${round(cpu?.processMs ?? Number.NaN, 0)} ms = ${usPer(cpu?.processMs)}; main thread ${usPer(cpu?.mainMs)}; busiest other thread (the writer) ${usPer(cpu?.busiestOtherMs)}; all threads but the main one (the writer included) ${usPer(cpu?.othersMs)}`);
   printStages("Main thread", m, confirms, cpu?.mainMs);
   if (writerThread) printStages("Writer thread = commit (writer thread); its CPU is the busiest other thread's", writerThread.attribution, confirms, cpu?.busiestOtherMs);
   else console.log("\nWriter thread: no profile found (did the worker exit before the process?)");
