@@ -60,4 +60,9 @@ export const lineLimits = {
   windowJobs: 16,
   /** An idle line closes after this long (a health check or another client may want the printer). */
   idleCloseMs: 2_000,
+  /**
+   * While a printer says it cannot print (paper out, cover open, offline), its status is asked this
+   * often; its slips wait without using up attempts and go the moment it is ready (a paper roll).
+   */
+  notReadyPollMs: 1_000,
 } as const;

@@ -135,7 +135,8 @@ export function createPrintStore(storage: Storage) {
           updateSlip.run({ slipKey: write.slipKey, state: write.slipState, needsMark: write.needsMark ? 1 : 0, error: write.error, at: write.at });
           return;
         case "settleJob": {
-          finishJob.run({ jobId: write.jobId, state: write.outcome, error: write.error, at: write.at });
+          // Already finished (start-up recovery settled it as unknown): the slip moved on since.
+          if (finishJob.run({ jobId: write.jobId, state: write.outcome, error: write.error, at: write.at }).changes === 0) return;
           const current = familyOf(write.slipKey);
           if (!current) throw new Error(`slip ${write.slipKey} not found`);
           const settled = decideSettle(current.family, write.slipKey, write.outcome, write.lastAttempt);

@@ -137,6 +137,8 @@ export function decideRetry(family: SlipFamily, slipKey: string): RetryDecision 
 export function decideSettle(family: SlipFamily, slipKey: string, outcome: AttemptOutcome, lastAttempt: boolean): SettleDecision {
   const slip = member(family, slipKey);
   const needsMark = outcome === "unknown";
+  // A late outcome of an older attempt (another copy, a backup printer) never undoes a final state.
+  if (slip.state === "printed" || slip.state === "superseded") return { state: slip.state, supersededBy: slip.supersededBy, needsMark, resolves: [] };
   if (outcome === "confirmed") {
     const resolves = family.filter((s) => s.slipKey !== slipKey && s.state === "failed").map((s) => s.slipKey);
     return { state: "printed", supersededBy: null, needsMark, resolves };

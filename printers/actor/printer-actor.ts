@@ -1,6 +1,8 @@
 import { decideCopy, type PrintWrite, type SlipRow } from "../../domain/index.ts";
 import { lineLimits } from "../limits.ts";
 import { PrintLine, type LineResult } from "../transport/print-line.ts";
+import { notReady } from "../transport/line-reader.ts";
+import { queryStatus } from "../transport/send.ts";
 import { sendPartThenCrash } from "./crash-send.ts";
 import { renderCopy } from "./render-copy.ts";
 import { SettleQueue, type Settled } from "./settle-queue.ts";
@@ -42,6 +44,9 @@ export class PrinterActor {
   #jobSeq = 0;
   /** Held by a health check while it queries the printer on its own connection (one connection at a time, PRINTERS.md §9.7). */
   #lock: Promise<void> | undefined;
+  /** Why the printer last said it cannot print (paper out…): its slips wait, its status is polled. */
+  #notReady: string | undefined;
+  #nextProbeAtMs = 0;
 
   constructor(readonly printer: ResolvedPrinter, private readonly deps: ActorDeps) {
     this.health = {
@@ -115,8 +120,9 @@ export class PrinterActor {
     } catch (error) {
       // A bug or a storage failure: log it and try again later rather than losing the queue.
       this.deps.log.error(`printer ${this.printer.id}: drain failed`, error);
-      this.#scheduleWake(this.deps.settings.backoffMaxMs);
       await this.#whileInHand();
+      // After the wait: a wake that came during it found the drain running and is gone.
+      this.#scheduleWake(this.deps.settings.backoffBaseMs);
     } finally {
       this.#running = false;
     }
@@ -165,6 +171,7 @@ export class PrinterActor {
 
   /** Decides, renders and commits a window of slips in one submit, then puts their jobs on the line. Returns slips taken. */
   async #startBatch(room: number): Promise<number> {
+    if (this.#notReady !== undefined && !(await this.#readyAgain())) return 0;
     const slips = this.#candidates(room);
     if (slips.length === 0) return 0;
     const at = new Date(this.deps.nowMs()).toISOString();
@@ -197,10 +204,57 @@ export class PrinterActor {
       jobs.push({ slip, jobId, attempt, bytes: content.bytes });
     }
     // Durable before the first byte of any of them: a crash from here on leaves "sending" rows, settled as unknown at start-up.
+    const failedOver = this.health.failedOverTo;
     await this.#settles.commitWith(writes);
     for (const { slip, error } of unprintable) this.deps.onOutcome(this.printer, slip, "failed", error);
-    if (jobs.length > 0) await this.#send(jobs);
+    // The line failed, the printer failed over (its pending slips, these too, moved to the backup) or
+    // the actor stopped while these rows committed: sending now would print them ahead of older slips
+    // or beside the backup. Not one byte went out, so they are simply next in line again.
+    if (this.#failed.size > 0 || this.#stopped || this.health.failedOverTo !== failedOver) this.#holdBack(jobs);
+    else if (jobs.length > 0) await this.#send(jobs);
     return slips.length;
+  }
+
+  /**
+   * While the printer says it cannot print, no attempt is started (none is used up, no job row is
+   * written): its status is polled, each "still not ready" counts toward failover, and the moment
+   * it is ready its slips go, back-off forgotten.
+   */
+  async #readyAgain(): Promise<boolean> {
+    const pollMs = this.deps.notReadyPollMs ?? lineLimits.notReadyPollMs;
+    const waitMs = this.#nextProbeAtMs - this.deps.nowMs();
+    if (waitMs > 0) {
+      this.#scheduleWake(waitMs);
+      return false;
+    }
+    const status = await this.whenIdle(() => queryStatus({ host: this.printer.host, port: this.printer.port }, this.deps.settings.connectTimeoutMs));
+    if (status === undefined) {
+      this.#scheduleWake(pollMs); // the line or a health check is busy: ask again shortly
+      return false;
+    }
+    this.#nextProbeAtMs = this.deps.nowMs() + pollMs;
+    const reason = "online" in status ? notReady(status) : status.error;
+    this.health.checkedAt = new Date(this.deps.nowMs()).toISOString();
+    if (reason === undefined) {
+      this.#notReady = undefined;
+      this.#notBefore.clear();
+      Object.assign(this.health, { reachable: true, status, lastError: null, consecutiveFailures: 0 });
+      this.deps.log.info(`printer ${this.printer.id}: ready again; its waiting slips print now`);
+      this.deps.onNotReady?.(this.printer, null);
+      return true;
+    }
+    Object.assign(this.health, { reachable: "online" in status, lastError: reason, ...("online" in status ? { status } : {}) });
+    if (this.#settles.countFailure()) await this.#settles.failOver();
+    this.#scheduleWake(pollMs);
+    return false;
+  }
+
+  #holdBack(jobs: readonly Job[]): void {
+    const at = new Date(this.deps.nowMs()).toISOString();
+    for (const job of jobs) {
+      this.#settling.set(job.slip.slipKey, familyOf(job.slip));
+      this.#settles.add({ slip: job.slip, jobId: job.jobId, attempt: job.attempt, result: { outcome: "not-sent", error: "held_back" }, at, heldBack: true });
+    }
   }
 
   async #send(jobs: readonly Job[]): Promise<void> {
@@ -220,6 +274,14 @@ export class PrinterActor {
     this.#onLine.delete(job.slip.slipKey);
     this.#settling.set(job.slip.slipKey, familyOf(job.slip));
     if (result.outcome !== "confirmed") this.#failed.add(job.slip.slipKey);
+    // Nothing was written because the printer said it cannot print: hold its queue until it can.
+    const reason = result.outcome === "not-sent" && result.status !== undefined ? notReady(result.status) : undefined;
+    if (reason !== undefined && this.#notReady === undefined) {
+      this.#notReady = reason;
+      this.#nextProbeAtMs = this.deps.nowMs() + (this.deps.notReadyPollMs ?? lineLimits.notReadyPollMs);
+      this.deps.log.warn(`printer ${this.printer.id}: ${reason}; its slips wait and print when it is ready`);
+      this.deps.onNotReady?.(this.printer, reason);
+    }
     const settled: Settled = { slip: job.slip, jobId: job.jobId, attempt: job.attempt, result, at: new Date(this.deps.nowMs()).toISOString() };
     this.#settles.add(settled);
     this.#signal();

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { CopyMark, SlipRow } from "../../domain/index.ts";
-import { slipLimits } from "../limits.ts";
+import { slipLimits, transportLimits } from "../limits.ts";
 import { renderReceipt } from "../slip/receipt.ts";
 import { renderSlip } from "../slip/render.ts";
 import type { ResolvedPrinter, SlipSource } from "./types.ts";
@@ -14,6 +14,13 @@ const sha256 = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex
  * (`receipt:<id>`) prints its frozen content; any marked copy of it prints with a COPY mark.
  */
 export function renderCopy(source: SlipSource, printer: ResolvedPrinter, slip: SlipRow, mark: CopyMark): RenderedCopy {
+  const copy = render(source, printer, slip, mark);
+  // The line refuses a job over its size limit: such a slip would block its printer, so it fails here.
+  if (copy.ok && copy.bytes.length > transportLimits.jobBytesMax) return { ok: false, error: `slip too large to print (${copy.bytes.length} bytes)` };
+  return copy;
+}
+
+function render(source: SlipSource, printer: ResolvedPrinter, slip: SlipRow, mark: CopyMark): RenderedCopy {
   try {
     if (slip.ticketId.startsWith("receipt:")) {
       const data = source.receipt(slip.ticketId.slice("receipt:".length));

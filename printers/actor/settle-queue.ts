@@ -9,6 +9,8 @@ export interface Settled {
   readonly attempt: number;
   readonly result: LineResult;
   readonly at: string;
+  /** Committed but never written: the line failed (or the actor stopped) while its start row committed. */
+  readonly heldBack?: boolean;
 }
 
 export interface SettleCallbacks {
@@ -26,6 +28,7 @@ export interface SettleCallbacks {
 export class SettleQueue {
   #queue: Settled[] = [];
   #scheduled = false;
+  #retryTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly printer: ResolvedPrinter,
@@ -44,63 +47,106 @@ export class SettleQueue {
     });
   }
 
-  /** One submit: every queued settle row, then `writes`. Rejects when the commit fails. */
+  /**
+   * One submit: every queued settle row, then `writes`. Rejects when the commit fails; the settles
+   * then go back in the queue (their slips stay in hand, so none is taken again) and are retried.
+   */
   async commitWith(writes: readonly PrintWrite[]): Promise<void> {
     const settled = this.#queue.splice(0);
     if (settled.length === 0 && writes.length === 0) return;
     const attemptsMax = this.deps.settings.attemptsMax;
-    const settleWrites: PrintWrite[] = settled.map(({ slip, jobId, attempt, result, at }) => ({
+    const settleWrites: PrintWrite[] = settled.map(({ slip, jobId, attempt, result, at, heldBack }) => ({
       kind: "settleJob", jobId, slipKey: slip.slipKey, outcome: result.outcome === "not-sent" ? "not_sent" : result.outcome,
       error: result.outcome === "confirmed" ? null : result.error ?? result.outcome,
       // Settled by the content rules in the same transaction: failed copies of this content are resolved.
-      lastAttempt: result.outcome !== "confirmed" && attempt >= attemptsMax, at,
+      lastAttempt: result.outcome !== "confirmed" && !heldBack && attempt >= attemptsMax, at,
     }));
     try {
       await this.deps.ledger.submit([...settleWrites, ...writes]);
     } catch (error) {
-      // The job rows stay "sending": the next copy is marked (mayHavePrinted), and start-up recovery settles them.
-      for (const { slip } of settled) {
-        this.on.scheduleRetry(slip.slipKey, this.deps.nowMs() + this.deps.settings.backoffMaxMs);
-        this.on.done(slip.slipKey);
-      }
+      // Printed slips must not print again for a storage hiccup: keep them in hand and record them later.
+      this.#queue.unshift(...settled);
+      if (settled.length > 0) this.#retryLater();
       throw error;
     }
     await this.#apply(settled);
   }
 
+  #retryLater(): void {
+    if (this.#retryTimer) return;
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = undefined;
+      this.commitWith([]).catch((error) => this.deps.log.error(`printer ${this.printer.id}: settle failed again`, error));
+    }, this.deps.settings.backoffBaseMs);
+    this.#retryTimer.unref();
+  }
+
+  /** Health, back-off, notices, failover. Every slip leaves the actor's hands whatever throws here. */
   async #apply(settled: readonly Settled[]): Promise<void> {
-    const { settings, log } = this.deps;
+    const notices: (() => void)[] = [];
+    let failover = false;
     let failedHere = false;
-    for (const { slip, attempt, result, at } of settled) {
+    for (const entry of settled) {
       try {
-        this.health.checkedAt = at;
-        this.health.status = result.status ?? this.health.status;
-        if (result.outcome === "confirmed") {
-          this.on.printed(slip.slipKey);
-          Object.assign(this.health, { reachable: true, lastError: null, consecutiveFailures: 0 });
-          failedHere = false;
-          this.deps.onOutcome(this.printer, slip, "printed", null);
-          continue;
-        }
-        const error = result.error ?? result.outcome;
-        const gaveUp = attempt >= settings.attemptsMax;
-        // At the last attempt an original whose content another copy printed is superseded, not failed.
-        const state = gaveUp ? this.deps.ledger.slip(slip.slipKey)?.state : "pending";
-        // One broken line fails every job on it at once: that counts as one failure of the printer.
-        const failures = this.health.consecutiveFailures + (failedHere ? 0 : 1);
-        failedHere = true;
-        Object.assign(this.health, { reachable: result.outcome === "unknown", lastError: error, consecutiveFailures: failures });
-        const delayMs = Math.min(settings.backoffMaxMs, settings.backoffBaseMs * 2 ** Math.min(attempt - 1, 16));
-        this.on.scheduleRetry(slip.slipKey, this.deps.nowMs() + delayMs);
-        log.warn(`printer ${this.printer.id}: slip ${slip.slipKey} attempt ${attempt} ${result.outcome} (${error})${gaveUp ? `; gave up (${state})` : ""}`);
-        if (gaveUp && state === "failed") this.deps.onOutcome(this.printer, slip, "failed", error);
-        if (this.printer.backupPrinterId && this.health.failedOverTo === null && this.health.consecutiveFailures >= this.printer.failoverAfterFailures) {
-          this.health.failedOverTo = this.printer.backupPrinterId;
-          await this.deps.onFailover(this.printer);
-        }
+        const outcome = this.#record(entry, failedHere);
+        if (outcome.failed) failedHere = true;
+        if (outcome.notice) notices.push(outcome.notice);
+        failover ||= outcome.failover;
+      } catch (error) {
+        this.deps.log.error(`printer ${this.printer.id}: settling ${entry.slip.slipKey} failed`, error);
       } finally {
-        this.on.done(slip.slipKey);
+        this.on.done(entry.slip.slipKey);
       }
     }
+    for (const notice of notices) {
+      try {
+        notice();
+      } catch (error) {
+        this.deps.log.error(`printer ${this.printer.id}: a print notice failed`, error);
+      }
+    }
+    if (failover) await this.failOver();
+  }
+
+  /** Moves this printer's queue to its backup; on failure the next failure tries again. */
+  async failOver(): Promise<void> {
+    this.health.failedOverTo = this.printer.backupPrinterId ?? null;
+    try {
+      await this.deps.onFailover(this.printer);
+    } catch (error) {
+      this.health.failedOverTo = null;
+      this.deps.log.error(`printer ${this.printer.id}: failover failed`, error);
+    }
+  }
+
+  /** Whether this printer is due to fail over after one more failure counted now. */
+  countFailure(): boolean {
+    this.health.consecutiveFailures += 1;
+    return Boolean(this.printer.backupPrinterId) && this.health.failedOverTo === null && this.health.consecutiveFailures >= this.printer.failoverAfterFailures;
+  }
+
+  #record({ slip, attempt, result, at, heldBack }: Settled, failedHere: boolean): { failed: boolean; failover: boolean; notice?: () => void } {
+    const { settings, log } = this.deps;
+    this.health.checkedAt = at;
+    this.health.status = result.status ?? this.health.status;
+    if (result.outcome === "confirmed") {
+      this.on.printed(slip.slipKey);
+      Object.assign(this.health, { reachable: true, lastError: null, consecutiveFailures: 0 });
+      return { failed: false, failover: false, notice: () => this.deps.onOutcome(this.printer, slip, "printed", null) };
+    }
+    // Committed while the line failed: never written, not the printer's fault, next in line again.
+    if (heldBack) return { failed: false, failover: false };
+    const error = result.error ?? result.outcome;
+    const gaveUp = attempt >= settings.attemptsMax;
+    // At the last attempt an original whose content another copy printed is superseded, not failed.
+    const state = gaveUp ? this.deps.ledger.slip(slip.slipKey)?.state : "pending";
+    const delayMs = Math.min(settings.backoffMaxMs, settings.backoffBaseMs * 2 ** Math.min(attempt - 1, 16));
+    this.on.scheduleRetry(slip.slipKey, this.deps.nowMs() + delayMs);
+    log.warn(`printer ${this.printer.id}: slip ${slip.slipKey} attempt ${attempt} ${result.outcome} (${error})${gaveUp ? `; gave up (${state})` : ""}`);
+    Object.assign(this.health, { reachable: result.outcome === "unknown", lastError: error });
+    // One broken line fails every job on it at once: that counts as one failure of the printer.
+    const failover = failedHere ? false : this.countFailure();
+    const notice = gaveUp && state === "failed" ? () => this.deps.onOutcome(this.printer, slip, "failed", error) : undefined;
+    return { failed: true, failover, ...(notice ? { notice } : {}) };
   }
 }

@@ -86,8 +86,12 @@ export interface ActorDeps {
   onOutcome(printer: ResolvedPrinter, slip: SlipRow, outcome: "printed" | "failed", error: string | null): void;
   /** This printer failed over to its backup (health.failedOverTo is set). */
   onFailover(printer: ResolvedPrinter): Promise<void>;
+  /** The printer said it cannot print (`reason`: paper_out, cover_open, offline), or (null) it can again. */
+  onNotReady?(printer: ResolvedPrinter, reason: string | null): void;
   readonly crashHooks?: CrashHooks | undefined;
   /** Jobs on the line at once (default `lineLimits.windowJobs`) and the idle close. */
   readonly windowJobs?: number;
   readonly idleCloseMs?: number;
+  /** Status polls while the printer is not ready (default `lineLimits.notReadyPollMs`). */
+  readonly notReadyPollMs?: number;
 }

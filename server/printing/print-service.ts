@@ -61,6 +61,11 @@ export class PrintService {
       newId: this.deps.newId,
       onOutcome: (p, slip, outcome, error) => this.#outcome(p, slip, outcome, error),
       onFailover: (p) => this.#failover(p),
+      onNotReady: (p, reason) => this.#notify({
+        kind: reason === null ? "recovered" : "not_ready", storeId: p.storeId, tableId: null, ticketId: null, slipKey: null, printerId: p.id,
+        message: reason === null ? `${p.name} is ready again; waiting slips print now` : `${p.name}: ${notReadyText[reason] ?? reason}; slips wait and print when it is fixed`,
+        at: isoAt(this.deps.clock),
+      }),
       // Test-only (CRASH_AT, DESIGN.md §7): read when reached, so arming at start-up is enough.
       crashHooks: {
         hit: (point) => crashPoints.armed?.hit(point),
@@ -180,6 +185,8 @@ export class PrintService {
     for (const listener of this.#listeners) listener(notice);
   }
 }
+
+const notReadyText: Record<string, string> = { paper_out: "paper out", cover_open: "cover open", offline: "offline" };
 
 function describe(status: { online: boolean; coverOpen: boolean; paperOut: boolean }): string {
   return [!status.online && "offline", status.coverOpen && "cover open", status.paperOut && "paper out"].filter(Boolean).join(", ");

@@ -3,7 +3,8 @@ export type { PrinterHealth, ResolvedPrinter } from "../../printers/actor/types.
 
 /** Told to the table's terminals, every admin, and the kitchen screens (R-KRP-2, R-UI-4). */
 export interface PrintNotice {
-  readonly kind: "print_failed" | "printed" | "failover" | "recovered";
+  /** `not_ready`: the printer said it cannot print (paper out…); its slips wait. `recovered`: a failed-over or not-ready printer prints again. */
+  readonly kind: "print_failed" | "printed" | "failover" | "recovered" | "not_ready";
   readonly storeId: string;
   readonly tableId: string | null;
   readonly ticketId: string | null;

@@ -119,6 +119,13 @@ test("given an attempt that was not sent or unknown before the last one, when re
   assert.equal(decideSettle(family, original, "unknown", false), { state: "pending", supersededBy: null, needsMark: true, resolves: [] });
 });
 
+test("given a slip already printed (by a backup printer), when a stale attempt of it settles as not sent or failed for good, then it stays printed", () => {
+  const family = given(slip(original, "printed", ["confirmed", "sending"]));
+  assert.equal(decideSettle(family, original, "not_sent", true), { state: "printed", supersededBy: null, needsMark: false, resolves: [] });
+  const superseded = given(slip(original, "superseded", ["sending"], { supersededBy: reprint(1) }), slip(reprint(1), "printed", ["confirmed"]));
+  assert.equal(decideSettle(superseded, original, "unknown", true), { state: "superseded", supersededBy: reprint(1), needsMark: true, resolves: [] });
+});
+
 test("given the last attempt fails, when nothing else printed the content, then the slip is failed (the admins' list)", () => {
   const family = given(slip(original, "pending", ["not_sent", "sending"]));
   assert.equal(decideSettle(family, original, "not_sent", true), { state: "failed", supersededBy: null, needsMark: false, resolves: [] });

@@ -25,8 +25,8 @@ export const faults: readonly Fault[] = [
     id: "actor-bytes-before-start-commit",
     rule: "a window's job rows are durable before the first byte of any of its slips is sent",
     file: "printers/actor/printer-actor.ts",
-    find: "    await this.#settles.commitWith(writes);\n    for (const { slip, error } of unprintable) this.deps.onOutcome(this.printer, slip, \"failed\", error);\n    if (jobs.length > 0) await this.#send(jobs);\n",
-    replace: "    if (jobs.length > 0) await this.#send(jobs);\n    await this.#settles.commitWith(writes);\n    for (const { slip, error } of unprintable) this.deps.onOutcome(this.printer, slip, \"failed\", error);\n",
+    find: "    const failedOver = this.health.failedOverTo;\n    await this.#settles.commitWith(writes);\n",
+    replace: "    const failedOver = this.health.failedOverTo;\n    if (jobs.length > 0) await this.#send(jobs);\n    await this.#settles.commitWith(writes);\n",
     tests: actor,
   },
   {

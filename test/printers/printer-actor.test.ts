@@ -16,6 +16,8 @@ interface Rig {
   /** Every submit the actor made (each is one durable commit in the server). */
   submits: (readonly PrintWrite[])[];
   outcomes: string[];
+  /** onNotReady calls: the reason, or null when the printer is ready again. */
+  readiness: (string | null)[];
   /** Called with each submit's writes just before they are applied. */
   beforeApply?: (writes: readonly PrintWrite[]) => void;
 }
@@ -29,14 +31,15 @@ async function until(check: () => boolean, what: string, timeoutMs = 5_000): Pro
 }
 
 /** A real SQLite ledger and a real emulator; submit applies the writes in one transaction, a turn later (as a commit does). */
-async function rig(commitMs = 0): Promise<Rig> {
+async function rig(commitMs = 0, extra: { printer?: Partial<ResolvedPrinter>; onFailover?: () => Promise<void> } = {}): Promise<Rig> {
   const emulator = new PrinterEmulator({ host: "127.0.0.1", port: 0 });
   await emulator.start();
   const storage = await openStorage(`${tempDir("actor")}/ledger.sqlite`);
   const prints = createPrintStore(storage);
-  const printer: ResolvedPrinter = { id: "p1", storeId: "s1", name: "주방", host: "127.0.0.1", port: emulator.port, stationIds: ["kitchen"], widthChars: 42, failoverAfterFailures: 3 };
+  const printer: ResolvedPrinter = { id: "p1", storeId: "s1", name: "주방", host: "127.0.0.1", port: emulator.port, stationIds: ["kitchen"], widthChars: 42, failoverAfterFailures: 3, ...extra.printer };
   const submits: (readonly PrintWrite[])[] = [];
   const outcomes: string[] = [];
+  const readiness: (string | null)[] = [];
   let ids = 0;
   const apply = storage.sqlite.transaction((writes: readonly PrintWrite[]) => writes.forEach((w) => prints.applyWrite(w)));
   const deps: ActorDeps = {
@@ -58,10 +61,12 @@ async function rig(commitMs = 0): Promise<Rig> {
     nowMs: () => Date.now(),
     newId: () => `job-${++ids}`,
     onOutcome: (_p, slip, outcome) => void outcomes.push(`${slip.slipKey} ${outcome}`),
-    onFailover: async () => undefined,
+    onFailover: extra.onFailover ?? (async () => undefined),
+    onNotReady: (_p, reason) => void readiness.push(reason),
     idleCloseMs: 50,
+    notReadyPollMs: 30,
   };
-  const self: Rig = { emulator, storage, prints, actor: new PrinterActor(printer, deps), submits, outcomes };
+  const self: Rig = { emulator, storage, prints, actor: new PrinterActor(printer, deps), submits, outcomes, readiness };
   return self;
 }
 
@@ -120,16 +125,48 @@ t("every job row is durable before the first byte of its slip reaches the printe
   assert.ok(fast);
 });
 
-t("paper out: the attempts are not sent, nothing but the status query reaches the printer, the slips fail at the last attempt", async ({ r }) => {
+t("paper out: one attempt each is not sent, then the queue waits without using attempts (status polled) and prints in order, unmarked, once paper is back", async ({ r }) => {
   await r.emulator.setFault({ mode: "paperOut" });
-  enqueue(r, 3);
+  const tickets = enqueue(r, 3);
   r.actor.wake();
-  await until(() => r.outcomes.length === 3, "every slip failed");
-  assert.ok(r.outcomes.every((o) => o.endsWith("failed")), r.outcomes.join());
-  const jobs = r.storage.sqlite.prepare("select state, error from print_jobs").all() as { state: string; error: string }[];
-  assert.equal(new Set(jobs.map((j) => `${j.state} ${j.error}`)), new Set(["not_sent paper_out"]));
-  assert.is(r.emulator.stats().bytesReceived % statusQueries.length, 0, "only DLE EOT queries");
-  assert.is(r.actor.health.status?.paperOut, true);
+  await until(() => r.readiness.length === 1, "the printer reported not ready");
+  // Several polls while the paper is out: none of them writes a job row or uses up an attempt.
+  const replies = r.emulator.stats().statusReplies;
+  await until(() => r.emulator.stats().statusReplies >= replies + 9, "status polled while paper is out");
+  assert.is(starts(r), 3, "one attempt per slip, none while waiting");
+  assert.is(r.emulator.stats().bytesReceived % statusQueries.length, 0, "only DLE EOT queries reached the printer");
+  assert.equal(r.actor.health.lastError, "paper_out");
+  await r.emulator.setFault({ mode: "none" });
+  await until(() => r.outcomes.length === 3, "every slip printed once paper is back");
+  assert.ok(r.outcomes.every((o) => o.endsWith("printed")), r.outcomes.join());
+  assert.equal(r.emulator.slips().map((s) => ticketOf(s.text)), tickets);
+  assert.ok(r.emulator.slips().every((s) => !/DUPLICATE|REPRINT/.test(s.text)), "nothing was written before: no mark");
+  assert.equal(r.readiness, ["paper_out", null]);
+  const jobs = r.storage.sqlite.prepare("select state, error from print_jobs order by created_at").all() as { state: string; error: string | null }[];
+  assert.equal(jobs.map((j) => j.state).sort(), ["confirmed", "confirmed", "confirmed", "not_sent", "not_sent", "not_sent"]);
+});
+
+t("a failover that cannot be stored does not freeze the printer: every failed slip leaves the actor's hands and prints when the printer is back", async ({ r: unused }) => {
+  let failovers = 0;
+  const r = await rig(0, { printer: { backupPrinterId: "p2", failoverAfterFailures: 1 }, onFailover: async () => {
+    failovers += 1;
+    throw new Error("storage writer thread is gone");
+  } });
+  try {
+    await r.emulator.setFault({ mode: "closeMidSlip", afterBytes: 40 });
+    const tickets = enqueue(r, 6);
+    r.actor.wake();
+    await until(() => failovers >= 1, "a failover was tried");
+    await r.emulator.setFault({ mode: "none" });
+    await until(() => r.prints.pendingCount("p1") === 0, "every slip printed after the printer came back");
+    assert.equal([...new Set(r.emulator.slips().map((s) => ticketOf(s.text)).filter(Boolean))].sort(), tickets);
+    assert.is(r.actor.health.failedOverTo, null, "a failover that failed is not reported as done");
+  } finally {
+    await r.actor.stop();
+    await r.emulator.stop();
+    await r.storage.close();
+  }
+  assert.ok(unused);
 });
 
 t.run();

@@ -16,7 +16,7 @@ import { currentSection, sectionIds, type SectionId } from "./sections.ts";
 import { StaffList } from "./staff-list.tsx";
 import { t } from "./texts.ts";
 
-interface PrintNotice { kind: "print_failed" | "printed" | "failover" | "recovered"; message: string }
+interface PrintNotice { kind: "print_failed" | "printed" | "failover" | "recovered" | "not_ready"; message: string }
 interface StaffCall { tableName: string; note?: string }
 
 /**
@@ -32,6 +32,7 @@ export function Console({ session }: { session: StaffSession }) {
     const offNotice = client.onMessage<PrintNotice>("notice", (notice) => {
       if (notice.kind === "print_failed") toast(t("printFailedToast", { message: notice.message }), "error", { label: t("toPrintLog"), href: "#print-log" });
       else if (notice.kind === "failover") toast(t("failoverToast", { message: notice.message }), "warn", { label: t("toPrintLog"), href: "#print-log" });
+      else if (notice.kind === "not_ready") toast(t("notReadyToast", { message: notice.message }), "warn", { label: t("toPrintLog"), href: "#print-log" });
     });
     const offCall = client.onMessage<StaffCall>("staffCall", (call) => {
       toast(call.note ? t("staffCallNote", { table: call.tableName, note: call.note }) : t("staffCallToast", { table: call.tableName }), "warn");

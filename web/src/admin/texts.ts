@@ -58,6 +58,7 @@ export const t = translator({
   job_unknown: { ko: "인쇄 여부 모름", en: "Unknown" },
   printFailedToast: { ko: "인쇄 실패: {message}", en: "Print failed: {message}" },
   failoverToast: { ko: "프린터 전환: {message}", en: "Printer failover: {message}" },
+  notReadyToast: { ko: "프린터 확인 필요: {message}", en: "Printer needs attention: {message}" },
   staffCallToast: { ko: "직원 호출: {table}", en: "Staff call: {table}" },
   staffCallNote: { ko: "직원 호출: {table} — {note}", en: "Staff call: {table} — {note}" },
   toPrintLog: { ko: "출력 기록 보기", en: "Open the print log" },
