@@ -62,7 +62,7 @@ export function rushSettings(): RushSettings {
     peakRatePerStore: short ? 4 : numberFromEnv("RUSH_PEAK_RATE", 2, 0.01, 1000),
     stepMs: short ? 4_000 : numberFromEnv("RUSH_STEP_SECONDS", 40, 1, 3600) * 1000,
     qrShare: short ? 0.5 : numberFromEnv("RUSH_QR_SHARE", 0.3, 0, 1),
-    drainMs: short ? 8_000 : numberFromEnv("RUSH_DRAIN_SECONDS", 5, 0, 600) * 1000,
+    drainMs: short ? 8_000 : numberFromEnv("RUSH_DRAIN_SECONDS", 15, 0, 600) * 1000,
     printMsMin: 100,
     printMsMax: 300,
     faultChancePerSecond: short ? 0 : numberFromEnv("RUSH_FAULT_CHANCE", 0.005, 0, 1),

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { CommandReply, PosClient } from "../clients/pos-client.ts";
 import { startServer, tempDir, writeConfig, type ServerProcess } from "../test/support/server-process.ts";
@@ -77,7 +77,7 @@ export async function runStep(settings: RushSettings, stores: number, progress: 
   const tables: RushTable[][] = [];
   const terminals: PosClient[] = [];
   try {
-    server = await startServer({ dataDir: join(dir, "data"), env: { CONFIG_FILE: writeConfig(dir, rushConfig(settings, ports)), LOG_LEVEL: "warn" } });
+    server = await startServer({ dataDir: join(dir, "data"), env: { CONFIG_FILE: writeConfig(dir, rushConfig(settings, ports)), LOG_LEVEL: process.env.RUSH_SERVER_LOG ? "info" : "warn" } });
     for (let s = 0; s < stores; s++) {
       const opened = await openStoreClients(server.endpoint, settings, s, (code) => errors.add(code));
       tables.push(opened.tables);
@@ -227,6 +227,8 @@ async function rush(
     drainS: round(drainS, 1),
     serverWarnings: [...new Set(server.output.join("").split("\n").filter((l) => l.trim() !== "").map((l) => l.slice(0, 200)))].slice(0, 20),
   };
+  // RUSH_SERVER_LOG=<dir>: the whole server log of each step, for a step that failed.
+  if (process.env.RUSH_SERVER_LOG) writeFileSync(join(process.env.RUSH_SERVER_LOG, `rush-server-N${stores}.log`), server.output.join(""));
   return { ...result, pass: stepPasses(result, settings) };
 }
 
