@@ -38,8 +38,8 @@ const errorCode = (err: Error) => (err as NodeJS.ErrnoException).code ?? err.mes
  * One persistent connection to a printer, jobs pipelined on it. On connect it asks DLE EOT 1/2/4
  * and waits for the answer before any slip byte: a printer out of paper, open or offline fails the
  * waiting jobs as not-sent at once. Then jobs go back to back, each followed by GS ( H with its own
- * tag; an echo means everything before it printed. Any error, close or stall: written jobs without
- * an echo are `unknown`, the rest `not-sent`. Never rejects; every path ends at a timer or an event.
+ * tag; an echo confirms its job (an earlier job whose echo was skipped is `unknown`). Any error,
+ * close or stall: written jobs without an echo are `unknown`, the rest `not-sent`. Never rejects; every path ends at a timer or an event.
  */
 export class PrintLine {
   #socket: net.Socket | undefined;
@@ -146,14 +146,18 @@ export class PrintLine {
     if (this.#written.length > 0 && this.#timer === undefined) this.#arm(this.options.completionTimeoutMs, "no_echo_before_deadline");
   }
 
-  /** An echo means the printer printed everything before it: that job and all earlier ones are confirmed. */
+  /**
+   * An echo confirms its own job. Echoes come in order, so an earlier job still without its echo
+   * was never processed as sent (data dropped while the paper was out, a printer reset): it may or
+   * may not be on paper, so it is `unknown` and its next copy is marked, never assumed printed.
+   */
   #onEcho(tag: string): void {
     const at = this.#written.findIndex((e) => e.job.jobTag === tag);
     if (at < 0) return;
     const done = this.#written.splice(0, at + 1);
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    for (const entry of done) entry.resolve(this.#result("confirmed"));
+    done.forEach((entry, i) => entry.resolve(i === at ? this.#result("confirmed") : this.#result("unknown", "echo_skipped")));
     this.#flush();
     if (this.pending === 0) this.#idle();
   }

@@ -3,6 +3,7 @@ import type { Fault } from "./faults.ts";
 /** Issue 15 review fixes: a printer that says it cannot print, late settles, failover that fails, held-back windows. */
 const actor = [["test/printers", "printer-actor"]] as const;
 const family = [["test/domain", "printing-slip-family"]] as const;
+const line = [["test/printers", "print-line"]] as const;
 
 export const faults: readonly Fault[] = [
   {
@@ -28,5 +29,13 @@ export const faults: readonly Fault[] = [
     find: "      this.health.failedOverTo = null;\n      this.deps.log.error(`printer ${this.printer.id}: failover failed`, error);",
     replace: "      this.deps.log.error(`printer ${this.printer.id}: failover failed`, error);",
     tests: actor,
+  },
+  {
+    id: "line-later-echo-confirms-dropped",
+    rule: "an echo confirms its own job only; an earlier job whose echo was skipped is unknown (its next copy is marked)",
+    file: "printers/transport/print-line.ts",
+    find: 'i === at ? this.#result("confirmed") : this.#result("unknown", "echo_skipped")',
+    replace: 'this.#result("confirmed")',
+    tests: line,
   },
 ];

@@ -63,6 +63,17 @@ t("a connection cut mid-window: written unechoed jobs are unknown, jobs not yet 
   assert.is(emulator.slips().length, 0);
 });
 
+t("a slip the printer dropped (paper ran out under it) is unknown when a later job's echo comes, never confirmed by it", async ({ emulator, line }) => {
+  assert.is((await line.send(job(1))).outcome, "confirmed");
+  await emulator.setFault({ mode: "paperOut" });
+  const dropped = line.send(job(2));
+  await until(() => emulator.stats().slipsDiscarded === 1, "the printer dropped slip 2");
+  await emulator.setFault({ mode: "none" });
+  const after = await line.send(job(3));
+  assert.equal([await dropped, after].map((r) => [r.outcome, r.error]), [["unknown", "echo_skipped"], ["confirmed", undefined]]);
+  assert.equal(emulator.slips().map((s) => ticketOf(s.text)), ["001", "003"]);
+});
+
 t("a printer that prints and never echoes: unknown at the completion timeout", async ({ emulator, line }) => {
   await emulator.setFault({ mode: "noEcho" });
   const results = await Promise.all([0, 1].map((i) => line.send(job(i))));
