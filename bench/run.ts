@@ -3,6 +3,7 @@ import { WebSocket } from "ws";
 (globalThis as { WebSocket?: unknown }).WebSocket ??= WebSocket;
 
 import { PosClient } from "../clients/pos-client.ts";
+import { PrinterEmulator } from "../printers/index.ts";
 import { runConfirmLevel, type LevelResult } from "./confirm-load.ts";
 import { runFanOut } from "./fan-out.ts";
 import { runPrintingBench } from "./print-bench.ts";
@@ -49,7 +50,17 @@ async function main(): Promise<void> {
 /** Everything on the first server: the confirm levels with their raw slices, room memory, the kitchen fan-out. */
 async function onConfirmServer(phaseLog: { phase: string; chunks: string[] }[]) {
   const raw = await RawBenchmark.open();
-  const { server, dir } = await startBenchServer();
+  // The kitchen printers are emulators in this process, as in a restaurant the printer is its own
+  // machine: the server's built-in emulator would decode every slip and fsync its journal on the
+  // server's own event loop, and the print backlog would measure the emulator, not the server.
+  const kitchen = new PrinterEmulator({ host: "127.0.0.1", port: 0 });
+  const bar = new PrinterEmulator({ host: "127.0.0.1", port: 0 });
+  await kitchen.start();
+  await bar.start();
+  const { server, dir } = await startBenchServer([
+    { id: "pa", name: "주방 프린터", host: "127.0.0.1", port: kitchen.port, stationIds: ["kitchen"] },
+    { id: "pb", name: "바 프린터", host: "127.0.0.1", port: bar.port, stationIds: ["bar"] },
+  ]);
   const phases = new OutputPhases(server.output);
   try {
     const probe = await MetricsProbe.connect(server.endpoint);
@@ -94,6 +105,8 @@ async function onConfirmServer(phaseLog: { phase: string; chunks: string[] }[]) 
     throw error;
   } finally {
     await stopBenchServer(server);
+    await kitchen.stop();
+    await bar.stop();
     removeBenchDir(dir);
   }
 }
