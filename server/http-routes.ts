@@ -22,6 +22,12 @@ export const httpLimits = {
   jsonBodyBytesMax: 16 * 1024,
   /** Bodies express does not parse (Colyseus's POST /matchmake/...): refused above this, before parsing. */
   matchmakeBodyBytesMax: 8 * 1024,
+  /**
+   * After a 413 the rest of the body is read and dropped for at most this long / this much, so the
+   * client, still sending, reads the answer instead of meeting a reset (a lingering close).
+   */
+  refusedBodyLingerMs: 5_000,
+  refusedBodyDropBytesMax: 16 * 1024 * 1024,
 } as const;
 
 export interface RouteDeps {
@@ -274,9 +280,24 @@ function tooLarge(req: IncomingMessage, res: ServerResponse, limit: number): voi
   // Same CORS answer as Colyseus would give (so a listed browser origin can read the 413).
   const origin = req.headers.origin;
   const cors = matchMaker.controller.getCorsHeaders(new Headers(typeof origin === "string" ? { origin } : {}));
-  res.writeHead(413, { ...matchMaker.controller.DEFAULT_CORS_HEADERS, ...cors, "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(body), connection: "close" });
-  // The rest of the body is never read: the connection closes once the answer is out.
-  res.end(body, () => req.destroy());
+  res.writeHead(413, { ...matchMaker.controller.DEFAULT_CORS_HEADERS, ...cors, "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(body) });
+  res.end(body);
+  // Closing at once would reset a client still sending (it may never read the 413): drop the rest
+  // of the body for a bounded while, then close the connection.
+  let dropped = 0;
+  const close = () => {
+    clearTimeout(timer);
+    req.socket.destroySoon();
+  };
+  const timer = setTimeout(close, httpLimits.refusedBodyLingerMs);
+  timer.unref();
+  req.on("data", (chunk: Buffer) => {
+    dropped += chunk.length;
+    if (dropped > httpLimits.refusedBodyDropBytesMax) close();
+  });
+  req.once("end", close);
+  req.once("error", close);
+  req.once("close", () => clearTimeout(timer));
 }
 
 /**
