@@ -86,7 +86,8 @@ function runGroup(index: number, group: { files: string[] }): Promise<Result> {
   // One uvu process per worker; its pattern names exactly this worker's files.
   const pattern = `^(${group.files.map(escape).join("|")})$`;
   return new Promise((done) => {
-    const child = spawn(process.execPath, [uvuBin, "-r", "tsx", root, pattern], { env: plainEnv(), stdio: ["ignore", "pipe", "pipe"] });
+    // TEST_WORKER gives each worker its own range of server ports (test/support/server-process.ts freePort).
+    const child = spawn(process.execPath, [uvuBin, "-r", "tsx", root, pattern], { env: { ...plainEnv(), TEST_WORKER: String(index) }, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));

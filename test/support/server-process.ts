@@ -1,3 +1,4 @@
+import { randomInt } from "node:crypto";
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
@@ -22,13 +23,29 @@ export interface ServerProcess {
   kill(): Promise<void>;
 }
 
+/**
+ * Server ports for tests come from below the kernel's ephemeral range (32768+ on Linux), one slice
+ * per test worker (TEST_WORKER, set by test/run.ts): a port-0 listener (an emulator, the VAN
+ * simulator), an outgoing connection's source port or another worker's server can never take a
+ * test server's port, not even while it is down between a kill -9 and its restart on that port.
+ */
+const testPorts = { first: 10_000, perWorker: 4_000, workers: 5, triesMax: 100 } as const;
+
 export async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
+  const worker = Number(process.env.TEST_WORKER ?? 0) % testPorts.workers;
+  const base = testPorts.first + worker * testPorts.perWorker;
+  for (let i = 0; i < testPorts.triesMax; i++) {
+    const port = base + randomInt(testPorts.perWorker);
+    if (await canListen(port)) return port;
+  }
+  throw new Error(`no free test port in ${base}..${base + testPorts.perWorker - 1}`);
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolvePort(address.port) : reject(new Error("no port"))));
-    });
+    server.once("error", () => resolve(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
   });
 }
 
