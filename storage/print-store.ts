@@ -26,7 +26,6 @@ export function createPrintStore(storage: Storage) {
      on conflict (slip_key) do nothing`,
   );
   const getSlip = db.prepare(`select ${slipColumns} from print_slips where slip_key = ?`);
-  const next = db.prepare(`select ${slipColumns} from print_slips where printer_id = ? and state = 'pending' order by created_at, slip_key limit 1`);
   // Oldest first, as `next`; the actor skips the ones it already has in hand.
   const batch = db.prepare(`select ${slipColumns} from print_slips where printer_id = ? and state = 'pending' order by created_at, slip_key limit ?`);
   const pendingCount = db.prepare("select count(*) from print_slips where printer_id = ? and state = 'pending'").pluck();
@@ -103,7 +102,6 @@ export function createPrintStore(storage: Storage) {
       return insertSlip.run({ ...row, backupFrom: null, reprintNo: 0, reprintOf: null, needsMark: 0 }).changes === 1;
     },
     slip: (slipKey: string) => slip(getSlip.get(slipKey)),
-    nextPending: (printerId: string) => slip(next.get(printerId)),
     /** Up to `limit` pending slips of the printer, oldest first (the actor prints them as one window). */
     pendingBatch: (printerId: string, limit: number) => (batch.all(printerId, limit) as unknown[]).map((r) => slip(r)!),
     pendingCount: (printerId: string) => pendingCount.get(printerId) as number,
