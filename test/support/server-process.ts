@@ -31,11 +31,18 @@ export interface ServerProcess {
  */
 const testPorts = { first: 10_000, perWorker: 4_000, workers: 5, triesMax: 100 } as const;
 
+/**
+ * Ports browsers refuse to open (net::ERR_UNSAFE_PORT; Chromium's and Firefox's restricted lists)
+ * that fall in the test range: the browser tests load pages from a test server's port.
+ */
+const browserUnsafePorts: ReadonlySet<number> = new Set([10080]);
+
 export async function freePort(): Promise<number> {
   const worker = Number(process.env.TEST_WORKER ?? 0) % testPorts.workers;
   const base = testPorts.first + worker * testPorts.perWorker;
   for (let i = 0; i < testPorts.triesMax; i++) {
     const port = base + randomInt(testPorts.perWorker);
+    if (browserUnsafePorts.has(port)) continue;
     if (await canListen(port)) return port;
   }
   throw new Error(`no free test port in ${base}..${base + testPorts.perWorker - 1}`);
