@@ -59,6 +59,10 @@ export class FloorRoom extends Room<{ state: FloorState; client: Client<{ auth: 
         this.broadcastPatch();
       }));
     }
+    for (const call of this.ctx.staffCalls.latestOf(store.id)) {
+      const view = this.state.tables.get(call.tableId);
+      if (view && view.sessionId === call.sessionId) view.staffCalledAt = call.at;
+    }
     for (const signal of this.ctx.tableSignals.locksOf(store.id)) this.#showLock(signal.tableId, signal.lock);
     this.#unsubscribe.push(this.ctx.tableSignals.onLock((signal) => {
       if (signal.storeId !== store.id) return;

@@ -129,7 +129,7 @@ export class GuestDesk {
     const turn = this.#callsPerToken.take(customerId, this.ctx.clock.nowMs());
     if (!turn.ok) return { ok: false, transient: true, error: wireError("RATE_LIMITED", "the staff were called a moment ago", { retryAfterMs: turn.retryAfterMs }) };
     const at = new Date(this.ctx.clock.nowMs()).toISOString();
-    this.ctx.staffCalls.emit({ storeId: this.store.id, tableId: this.state.tableId, tableName: this.state.tableName, customerId, note, at });
+    this.ctx.staffCalls.emit({ storeId: this.store.id, tableId: this.state.tableId, tableName: this.state.tableName, sessionId: this.session.state.sessionId, customerId, note, at });
     return { ok: true, data: { calledAt: at } };
   }
 }

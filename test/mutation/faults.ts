@@ -248,5 +248,21 @@ export const faults: readonly Fault[] = [
     replace: 'const floorRoles = ["staff", "admin", "kitchen"] as const;',
     tests: [["test/rooms", "store-isolation"]],
   },
+  {
+    id: "floor-forgets-earlier-staff-calls",
+    rule: "a floor room created after a staff call still shows the call's mark",
+    file: "rooms/floor/floor-room.ts",
+    find: "    for (const call of this.ctx.staffCalls.latestOf(store.id)) {\n",
+    replace: "    for (const call of this.ctx.staffCalls.latestOf(store.id).slice(0, 0)) {\n",
+    tests: [["test/rooms", "floor.test"]],
+  },
+  {
+    id: "floor-shows-ended-sessions-calls",
+    rule: "a staff call's mark lasts as long as the session it was made from",
+    file: "rooms/floor/floor-room.ts",
+    find: "      if (view && view.sessionId === call.sessionId) view.staffCalledAt = call.at;\n",
+    replace: "      if (view && view.sessionId !== \"\") view.staffCalledAt = call.at;\n",
+    tests: [["test/rooms", "floor.test"]],
+  },
 ];
 

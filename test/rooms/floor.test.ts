@@ -56,6 +56,42 @@ t("an order, a lock, a staff call and the payment that closes the table show as 
   }
 });
 
+t("a staff call made while no floor room exists shows on the floor room created later, for that session only", async () => {
+  const other = await startServer();
+  try {
+    const staffOther = await staffLogin(other.endpoint, "demo", "s1", "1111");
+    const pos = await joinTable(staffOther, { storeId: "demo", tableId: "T3" });
+    assert.ok((await pos.command("session.open", { guests: 2 })).ok);
+    const guest = await phone(other, "early-phone", "T3", pos.state.sessionId);
+    const called = await guest.command<{ calledAt: string }>("staff.call", {});
+    assert.ok(called.ok, JSON.stringify(called));
+    await guest.leave();
+    // T5's guests called, then left (the session closed) and new guests sat down: not their call.
+    const next = await joinTable(staffOther, { storeId: "demo", tableId: "T5" });
+    assert.ok((await next.command("session.open", { guests: 2 })).ok);
+    const gone = await phone(other, "left-phone", "T5", next.state.sessionId);
+    assert.ok((await gone.command("staff.call", {})).ok);
+    await gone.leave();
+    const closed = await next.command("session.close", { expectedVersion: next.state.version });
+    assert.ok(closed.ok, JSON.stringify(closed));
+    assert.ok((await next.command("session.open", { guests: 4 })).ok);
+    await next.leave();
+    // The first floor room of this process is created now, after the call.
+    const lateFloor = await joinRoom("floor", staffOther, { storeId: "demo" });
+    try {
+      assert.is(lateFloor.state.tables.get("T3").staffCalledAt, called.data.calledAt);
+      assert.is(lateFloor.state.tables.get("T4").staffCalledAt, "");
+      assert.is(lateFloor.state.tables.get("T5").guests, 4);
+      assert.is(lateFloor.state.tables.get("T5").staffCalledAt, "", "the call of a session that ended");
+    } finally {
+      await lateFloor.leave();
+      await pos.leave();
+    }
+  } finally {
+    await other.stop();
+  }
+});
+
 t("kitchen staff and another store's staff cannot watch the floor", async () => {
   const cook = await staffLogin(server.endpoint, "demo", "k1", "5555");
   const refused = await joinRoom("floor", cook, { storeId: "demo" }, { rejoinAttemptsMax: 0 }).then(() => "joined", (e: { code?: string; message?: string }) => `${e.code} ${e.message}`);
