@@ -13,6 +13,7 @@ import * as qrSecrets from "./migrations/2026_12_03_0009_qr_secrets.ts";
 import * as cartPayments from "./migrations/2026_12_03_0010_cart_payments.ts";
 import * as sessionActivity from "./migrations/2026_12_03_0011_session_activity.ts";
 import * as auditStoreIndex from "./migrations/2026_12_03_0012_audit_store_index.ts";
+import * as cartChargesUnsettled from "./migrations/2026_12_03_0013_cart_charges_unsettled.ts";
 
 export type Sqlite = Database.Database;
 
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   "2026_12_03_0010_cart_payments": cartPayments,
   "2026_12_03_0011_session_activity": sessionActivity,
   "2026_12_03_0012_audit_store_index": auditStoreIndex,
+  "2026_12_03_0013_cart_charges_unsettled": cartChargesUnsettled,
 };
 
 export interface Storage {

@@ -13,7 +13,7 @@ export { storageLimits } from "./limits.ts";
 export type { SessionSnapshot, EventContext } from "./projection.ts";
 export { createDocumentReader, type DocumentReader, type CashReceiptRow } from "./document-reader.ts";
 export { createPaymentReader, type PaymentReader, type PaymentRow, type RefundRow, type PendingPaymentRow, type PendingRefundRow } from "./payment-reader.ts";
-export { createReportReader, type ReportReader, type ReportSessionRow, type DailyCloseRow, type CloseDayRequest, type CloseDayResult } from "./report-reader.ts";
+export { createReportReader, type ReportReader, type ReportSessionRow, type CartChargeRow, type DailyCloseRow, type CloseDayRequest, type CloseDayResult } from "./report-reader.ts";
 export { createQrStore, type QrStore, type QrSecret, type QrRotation, type QrRotated } from "./qr-store.ts";
 export { createCartPaymentStore, type CartPaymentStore, type CartPayment, type CartPaymentLine, type CartPaymentStatus } from "./cart-payment-store.ts";
 export { createFloorReader, type FloorReader, type LiveVersion } from "./floor-reader.ts";

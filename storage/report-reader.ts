@@ -11,6 +11,18 @@ export interface ReportSessionRow {
   readonly closed_at: string | null;
 }
 
+/** A prepaid QR charge that is not settled (cart_payments, migration 0010). */
+export interface CartChargeRow {
+  readonly payment_id: string;
+  readonly session_id: string;
+  readonly table_id: string;
+  readonly method: string;
+  readonly amount_won: number;
+  readonly status: "pending" | "refund_pending" | "refund_failed";
+  readonly outcome_code: string | null;
+  readonly created_at: string;
+}
+
 /** A frozen daily close (마감), as stored. */
 export interface DailyCloseRow {
   readonly storeId: string;
@@ -55,6 +67,11 @@ export function createReportReader(storage: Storage) {
     `select session_id from payments where store_id = ? and status = 'pending'
      union select session_id from refunds where store_id = ? and status = 'pending' limit ?`,
   ).pluck();
+  // The same status list as the partial index cart_payments_unsettled (migration 0013), so it is used.
+  const cartCharges = db.prepare(
+    `select payment_id, session_id, table_id, method, amount_won, status, outcome_code, created_at from cart_payments
+     where store_id = ? and status in ('pending', 'refund_pending', 'refund_failed') order by created_at, payment_id limit ?`,
+  );
   const paymentSessions = db.prepare(
     `select session_id from payments where store_id = ? and requested_at >= ? and requested_at < ?
      union select session_id from refunds where store_id = ? and requested_at >= ? and requested_at < ? limit ?`,
@@ -117,6 +134,10 @@ export function createReportReader(storage: Storage) {
     /** Sessions holding a payment or refund still waiting for its provider's answer. */
     sessionsWithPendingIntents(storeId: string, limit: number): string[] {
       return pendingSessions.all(storeId, storeId, limit) as string[];
+    },
+    /** Prepaid QR charges not settled either way: still pending, being given back, or refused a give-back (a person must return the money). */
+    cartChargesToSettle(storeId: string, limit: number): CartChargeRow[] {
+      return cartCharges.all(storeId, limit) as CartChargeRow[];
     },
     /** Sessions with a payment or refund asked for within [fromIso, toIso) (settlement candidates). */
     sessionsWithPaymentsBetween(storeId: string, fromIso: string, toIso: string, limit: number): string[] {

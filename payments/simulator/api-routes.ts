@@ -2,7 +2,7 @@ import type http from "node:http";
 import type { ZodType } from "zod";
 import { paymentFieldLimits } from "../limits.ts";
 import type { CallFault, FaultStore, Operation } from "./faults.ts";
-import { type Answer, approve, type Books, cancel, issueCashReceipt, netCancel, query } from "./operations.ts";
+import { type Answer, approve, type Books, cancel, issueCashReceipt, netCancel, query, refuse } from "./operations.ts";
 import { approveBody, cancelBody, cashReceiptBody, netCancelBody, orderIdSchema, settlementDate } from "./schemas.ts";
 import { settlementLines, spoil } from "./settlement.ts";
 
@@ -26,7 +26,7 @@ export function apiCall(books: Books, faults: FaultStore, method: string, url: U
   }
   if (method === "POST" && cancelPath) {
     const tid = decoded(cancelPath[1]!);
-    return withBody(text, cancelBody, (b) => ({ operation: "cancel", orderId: b.orderId, run: () => cancel(books, tid, b) }));
+    return withBody(text, cancelBody, (b) => ({ operation: "cancel", orderId: b.orderId, run: (f) => (f?.kind === "cancelRefused" ? refuse(422, f.code, f.message ?? "취소 가능 기간이 지났습니다.") : cancel(books, tid, b)) }));
   }
   if (method === "GET" && queryPath) {
     const orderId = orderIdSchema.safeParse(decoded(queryPath[1]!));

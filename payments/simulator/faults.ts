@@ -17,11 +17,13 @@ const delayMs = z.int().min(1).max(limits.faultDelayMsMax);
 
 /**
  * A fault set by a test, in-process (`setFaults`) or over HTTP (`POST /_control/faults`).
- * `on` defaults: decline/timeout/approvedButAnswerLost/garbledAnswer → approve; slow/down → every API call.
+ * `on` defaults: cancelRefused → cancel; decline/timeout/approvedButAnswerLost/garbledAnswer → approve; slow/down → every API call.
  */
 export const faultSchema = z.discriminatedUnion("kind", [
   /** The next approvals are declined with `code` (recorded as declined, like a real refusal). */
   z.strictObject({ kind: z.literal("decline"), code: z.string().regex(/^[A-Z0-9_]{1,64}$/).default("REJECT_CARD_COMPANY"), message: z.string().max(200).optional(), ...target }),
+  /** The next cancels are refused with `code` (the cancel window has passed, say); nothing is cancelled. */
+  z.strictObject({ kind: z.literal("cancelRefused"), code: z.string().regex(/^[A-Z0-9_]{1,64}$/).default("CANCEL_PERIOD_EXPIRED"), message: z.string().max(200).optional(), ...target }),
   /** Accept the request and never answer; `afterProcessing` = carry it out first (the charge exists). */
   z.strictObject({ kind: z.literal("timeout"), afterProcessing: z.boolean().default(false), ...target, ...on }),
   /** Carry the request out at once, answer after `delayMs`. */
@@ -53,6 +55,7 @@ export function faultListProblem(faults: readonly Fault[], overHttp: boolean): s
 
 const defaultOn: Record<Exclude<Fault["kind"], "settlementMismatch">, readonly Operation[]> = {
   decline: ["approve"],
+  cancelRefused: ["cancel"],
   timeout: ["approve"],
   approvedButAnswerLost: ["approve"],
   garbledAnswer: ["approve"],

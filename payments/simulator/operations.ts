@@ -19,7 +19,7 @@ export interface Books {
   readonly timeZone: string;
 }
 
-const refuse = (status: number, code: string, message: string, extra: Record<string, unknown> = {}): Answer => ({ status, body: { status: "declined", code, message, ...extra } });
+export const refuse = (status: number, code: string, message: string, extra: Record<string, unknown> = {}): Answer => ({ status, body: { status: "declined", code, message, ...extra } });
 const stamp = (books: Books) => localTimestamp(books.now(), books.timeZone);
 
 /**

@@ -9,6 +9,10 @@ export type CloseWarning =
   | { readonly code: "timed_out_balance"; readonly tableId: string; readonly sessionId: string; readonly outstandingWon: number; readonly pendingWon: number }
   | { readonly code: "unsettled_payment"; readonly paymentId: string; readonly tableId: string; readonly method: string; readonly requestedWon: number }
   | { readonly code: "unsettled_refund"; readonly refundId: string; readonly paymentId: string; readonly tableId: string; readonly amountWon: number }
+  /** A prepaid QR charge still awaiting the card company, or being cancelled (its order was refused). */
+  | { readonly code: "unsettled_cart_charge"; readonly paymentId: string; readonly tableId: string; readonly method: string; readonly amountWon: number; readonly status: string }
+  /** The card company refused to cancel a refused order's charge: a person must give the money back. */
+  | { readonly code: "cart_refund_failed"; readonly paymentId: string; readonly tableId: string; readonly method: string; readonly amountWon: number; readonly reason: string | null }
   | { readonly code: "closed_with_balance"; readonly sessions: number; readonly outstandingWon: number };
 
 export interface DailyClose {
@@ -22,7 +26,7 @@ export interface DailyClose {
 export type CloseError = { readonly status: number; readonly code: string; readonly message: string; readonly details?: unknown };
 export type CloseOutcome = { readonly ok: true; readonly close: DailyClose } | { readonly ok: false; readonly error: CloseError };
 
-/** Tables still open with money on them, intents waiting for a provider, sessions closed unpaid, as the report saw them. */
+/** Tables still open with money on them, intents waiting for a provider, QR charges to give back, sessions closed unpaid, as the report saw them. */
 export function warningsOf(report: SalesReport): CloseWarning[] {
   const warnings: CloseWarning[] = [];
   for (const t of report.openTables) {
@@ -31,6 +35,11 @@ export function warningsOf(report: SalesReport): CloseWarning[] {
   }
   for (const p of report.unsettled.payments) warnings.push({ code: "unsettled_payment", paymentId: p.paymentId, tableId: p.tableId, method: p.method, requestedWon: p.requestedWon });
   for (const r of report.unsettled.refunds) warnings.push({ code: "unsettled_refund", refundId: r.refundId, paymentId: r.paymentId, tableId: r.tableId, amountWon: r.amountWon });
+  // A report frozen before migration 0013 has no cartCharges.
+  for (const c of report.unsettled.cartCharges ?? []) {
+    const { paymentId, tableId, method, amountWon } = c;
+    warnings.push(c.status === "refund_failed" ? { code: "cart_refund_failed", paymentId, tableId, method, amountWon, reason: c.reason } : { code: "unsettled_cart_charge", paymentId, tableId, method, amountWon, status: c.status });
+  }
   if (report.unpaidAtClose.count > 0) warnings.push({ code: "closed_with_balance", sessions: report.unpaidAtClose.count, outstandingWon: report.unpaidAtClose.won });
   return warnings;
 }

@@ -39,6 +39,12 @@ export function reportRows(r: SalesReport): CsvRow[] {
     ["unsettled", "refunds.count", refunds.length], ["unsettled", "refunds.won", refunds.reduce((s, p) => s + p.amountWon, 0)]);
   for (const p of payments) rows.push(["unsettled_payment", `${p.paymentId}.table_id`, p.tableId], ["unsettled_payment", `${p.paymentId}.method`, p.method], ["unsettled_payment", `${p.paymentId}.requested_won`, p.requestedWon]);
   for (const f of refunds) rows.push(["unsettled_refund", `${f.refundId}.payment_id`, f.paymentId], ["unsettled_refund", `${f.refundId}.table_id`, f.tableId], ["unsettled_refund", `${f.refundId}.amount_won`, f.amountWon]);
+  const charges = r.unsettled.cartCharges;
+  rows.push(["unsettled", "cart_charges.count", charges.length], ["unsettled", "cart_charges.won", charges.reduce((s, c) => s + c.amountWon, 0)]);
+  for (const c of charges) {
+    rows.push(["unsettled_cart_charge", `${c.paymentId}.table_id`, c.tableId], ["unsettled_cart_charge", `${c.paymentId}.method`, c.method],
+      ["unsettled_cart_charge", `${c.paymentId}.status`, c.status], ["unsettled_cart_charge", `${c.paymentId}.amount_won`, c.amountWon]);
+  }
   return rows;
 }
 

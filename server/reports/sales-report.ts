@@ -38,6 +38,24 @@ export interface UnsettledRefund {
 }
 
 /**
+ * A prepaid QR charge (a phone paid its own cart) that is not settled: `pending` (the card
+ * company's answer is awaited), `refund_pending` (the order was refused and the charge is being
+ * cancelled, retried by the reconciler), `refund_failed` (the card company refused the cancel:
+ * a person must give the money back).
+ */
+export interface UnsettledCartCharge {
+  readonly paymentId: string;
+  readonly sessionId: string;
+  readonly tableId: string;
+  readonly method: string;
+  readonly amountWon: number;
+  readonly status: "pending" | "refund_pending" | "refund_failed";
+  /** Why the order was refused (a wire code such as SOLD_OUT), once it was. */
+  readonly reason: string | null;
+  readonly requestedAt: string;
+}
+
+/**
  * The daily sales report (Z report) of one store and business date: the figures of the sessions
  * closed within the day's window, plus what is still open right now (tables with their
  * balance, payment and refund intents waiting for a provider). JSON as is; CSV in report-csv.ts.
@@ -53,7 +71,7 @@ export interface SalesReport extends SalesFigures {
   /** 시재: cash taken − cash given back in the day's sessions (opening float and pay-ins not included). */
   readonly drawer: { readonly cashSalesWon: number; readonly cashRefundsWon: number; readonly expectedCashWon: number };
   readonly openTables: readonly OpenTable[];
-  readonly unsettled: { readonly payments: readonly UnsettledPayment[]; readonly refunds: readonly UnsettledRefund[] };
+  readonly unsettled: { readonly payments: readonly UnsettledPayment[]; readonly refunds: readonly UnsettledRefund[]; readonly cartCharges: readonly UnsettledCartCharge[] };
 }
 
 export type ReportOutcome =
@@ -117,7 +135,10 @@ export function createSalesReports(deps: SalesReportDeps) {
     });
   }
 
-  /** Intents still waiting for a provider, read from the journal of every session the query tables name. */
+  /**
+   * Intents still waiting for a provider, read from the journal of every session the query tables
+   * name, and the prepaid QR charges not settled (not in any journal until their order is sent).
+   */
   function unsettled(storeId: string): SalesReport["unsettled"] {
     const payments: UnsettledPayment[] = [];
     const refunds: UnsettledRefund[] = [];
@@ -131,7 +152,10 @@ export function createSalesReports(deps: SalesReportDeps) {
       }
     }
     const byTime = (a: { requestedAt: string }, b: { requestedAt: string }) => (a.requestedAt < b.requestedAt ? -1 : a.requestedAt > b.requestedAt ? 1 : 0);
-    return { payments: payments.sort(byTime), refunds: refunds.sort(byTime) };
+    const cartCharges = reader.cartChargesToSettle(storeId, reportLimits.liveSessionsMax).map((c): UnsettledCartCharge => ({
+      paymentId: c.payment_id, sessionId: c.session_id, tableId: c.table_id, method: c.method, amountWon: c.amount_won, status: c.status, reason: c.outcome_code, requestedAt: c.created_at,
+    }));
+    return { payments: payments.sort(byTime), refunds: refunds.sort(byTime), cartCharges };
   }
 
   return {

@@ -8,6 +8,7 @@ import { kds } from "../support/kitchen.ts";
 import type { TableConnection } from "../../clients/pos-client.ts";
 import { startVanSimulator, type VanSimulator } from "../../payments/simulator/index.ts";
 import { demoRawConfig } from "../../server/config/demo.ts";
+import { call, dataOf, tokenOf } from "../reports/support.ts";
 
 // Issue #12 item 5: a phone pays its own cart before it is sent (prepaid QR, R-TLL-3). Real server
 // process, real SDK clients, the VAN simulator on loopback with per-test faults. One charge or
@@ -137,6 +138,72 @@ t("sold out while the card was being approved: the charge is cancelled at the pr
     await kitchen.command("menu.stock", { menuId: "kimchi-jjigae", soldOut: false });
     await kitchen.leave();
     await pos.leave();
+  }
+});
+
+/** A refused order whose charge must be given back: the card is approved slowly, the dish is 86'd meanwhile. */
+async function soldOutWhilePaying(on: ServerProcess): Promise<{ seatedAt: Seated; reply: Awaited<ReturnType<TableConnection["command"]>>; paymentId: string }> {
+  const seatedAt = await seated(on);
+  const kitchen = await kds(on, "all");
+  const paying = seatedAt.guest.command("cart.pay", { method: "card", expectedTotalWon: 18_000 });
+  const rows = () => query<{ payment_id: string }>(on.databaseFile, "select payment_id from cart_payments where session_id = ?", seatedAt.sessionId);
+  await eventually(() => rows().length === 1, 3_000, "the intent is written before the call");
+  try {
+    const eightySixed = await kitchen.command("menu.stock", { menuId: "kimchi-jjigae", soldOut: true });
+    assert.ok(eightySixed.ok, JSON.stringify(eightySixed));
+    return { seatedAt, reply: await paying, paymentId: rows()[0]!.payment_id };
+  } finally {
+    await kitchen.command("menu.stock", { menuId: "kimchi-jjigae", soldOut: false });
+    await kitchen.leave();
+  }
+}
+
+t("the card company refuses to cancel a refused order's charge: refund_failed, and the day's report and close tell a person to give it back", async () => {
+  await sim.setFaults({ kind: "slow", delayMs: 1_500, on: ["approve"] }, { kind: "cancelRefused", code: "CANCEL_PERIOD_EXPIRED" });
+  const { seatedAt, reply, paymentId } = await soldOutWhilePaying(server);
+  assert.is(reply.ok ? "ok" : reply.error.code, "SOLD_OUT");
+  assert.is((reply as any).error.details.refunded, false);
+  assert.equal(cartRows(seatedAt.sessionId).map((r) => r.status), ["refund_failed"]);
+  assert.is(charge(paymentId)?.cancels.length, 0, "nothing was cancelled at the provider");
+  const admin = await tokenOf(server, "a1", "9999");
+  const report = dataOf(await call(server, "GET", "/api/reports/sales", admin)).report;
+  const mine = report.unsettled.cartCharges.filter((c: any) => c.paymentId === paymentId);
+  assert.equal(mine.map((c: any) => [c.tableId, c.method, c.amountWon, c.status, c.reason]), [[seatedAt.tableId, "card", 18_000, "refund_failed", "SOLD_OUT"]]);
+  const csv = (await call(server, "GET", "/api/reports/sales?format=csv", admin)).text;
+  assert.ok(csv.includes(`unsettled_cart_charge,${paymentId}.status,refund_failed`), csv);
+  const close = dataOf(await call(server, "POST", "/api/reports/close", admin, {}));
+  const warned = close.warnings.filter((w: any) => w.paymentId === paymentId);
+  assert.equal(warned, [{ code: "cart_refund_failed", paymentId, tableId: seatedAt.tableId, method: "card", amountWon: 18_000, reason: "SOLD_OUT" }]);
+  await seatedAt.guest.leave();
+  await seatedAt.pos.leave();
+});
+
+t("a give-back that cannot reach the card company stays pending and is tried again, never left to a person", async () => {
+  const dir = tempDir("qrgiveback");
+  const info = () => ({ ...env(), LOG_LEVEL: "info" });
+  let other = await startServer({ dataDir: dir, env: info() });
+  let paymentId = "";
+  try {
+    // The cancel and its query get no usable answer: the charge is left to give back later.
+    await sim.setFaults({ kind: "slow", delayMs: 1_500, on: ["approve"] }, { kind: "down", mode: "unavailable", on: ["cancel", "query"] });
+    const sold = await soldOutWhilePaying(other);
+    paymentId = sold.paymentId;
+    assert.is(sold.reply.ok ? "ok" : sold.reply.error.code, "SOLD_OUT");
+    const status = () => query<{ status: string }>(other.databaseFile, "select status from cart_payments where payment_id = ?", paymentId)[0]!.status;
+    assert.is(status(), "refund_pending");
+    await other.stop();
+    // Restarted while the provider refuses connections: the reconciliation at start cannot reach it.
+    await sim.setFaults({ kind: "down", mode: "refuse" });
+    other = await startServer({ dataDir: dir, env: info() });
+    await eventually(() => other.output.join("").includes('"cartStillPending":1'), 10_000, "the reconciliation at start tried the give-back");
+    assert.is(status(), "refund_pending", "an unreachable provider got nothing: not a refusal");
+    await other.stop();
+    await sim.clearFaults();
+    other = await startServer({ dataDir: dir, env: info() });
+    await eventually(() => status() === "refunded", 10_000, "given back once the provider answers");
+    assert.equal(charge(paymentId)?.cancels.map((c) => c.amount), [18_000]);
+  } finally {
+    await other.stop();
   }
 });
 

@@ -42,5 +42,20 @@ export const faults: readonly Fault[] = [
     replace: "",
     tests: [["test/e2e", "qr-prepay"]],
   },
-
+  {
+    id: "cart-giveback-unreachable-is-final",
+    rule: "a give-back that could not reach the card company is tried again, never left to a person as refund_failed",
+    file: "rooms/table/cart-checkout.ts",
+    find: "    const definite = cancelled?.kind === \"failed\" && cancelled.code !== \"PROVIDER_UNREACHABLE\";\n",
+    replace: "    const definite = cancelled?.kind === \"failed\";\n",
+    tests: [["test/e2e", "qr-prepay"]],
+  },
+  {
+    id: "report-forgets-cart-charges",
+    rule: "the day's report and close list the prepaid QR charges not settled (refund_failed: a person must give it back)",
+    file: "server/reports/sales-report.ts",
+    find: "    return { payments: payments.sort(byTime), refunds: refunds.sort(byTime), cartCharges };\n",
+    replace: "    return { payments: payments.sort(byTime), refunds: refunds.sort(byTime), cartCharges: cartCharges.filter((c) => c.status !== \"refund_failed\") };\n",
+    tests: [["test/e2e", "qr-prepay"]],
+  },
 ];

@@ -350,7 +350,7 @@ async function checkReports(): Promise<void> {
     const expected = expectedFigures(sessions);
     assert.equal(figuresOf(report), expected, `report of ${date}`);
     assert.equal(report.openTables.map((o: any) => ({ tableId: o.tableId, sessionId: o.sessionId, outstandingWon: o.outstandingWon })).sort((x: any, y: any) => x.tableId.localeCompare(y.tableId)), expectedOpen);
-    assert.equal(report.unsettled, { payments: [], refunds: [] });
+    assert.equal(report.unsettled, { payments: [], refunds: [], cartCharges: [] });
     const csv = await call(server, "GET", `/api/reports/sales?date=${date}&format=csv`, admin);
     assert.match(csv.contentType, /^text\/csv; charset=utf-8/);
     const back = figuresFromCsv(csv.text);

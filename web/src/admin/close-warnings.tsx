@@ -8,6 +8,8 @@ export type CloseWarning =
   | { code: "open_table_balance" | "timed_out_balance"; tableId: string; outstandingWon: number; pendingWon: number }
   | { code: "unsettled_payment"; tableId: string; requestedWon: number }
   | { code: "unsettled_refund"; tableId: string; amountWon: number }
+  | { code: "unsettled_cart_charge"; tableId: string; amountWon: number; status: string }
+  | { code: "cart_refund_failed"; tableId: string; amountWon: number }
   | { code: "closed_with_balance"; sessions: number; outstandingWon: number };
 
 /** What the person closing the day should look at, in words (the close is not refused for them). */
@@ -29,6 +31,8 @@ function words(w: CloseWarning, menu: StoreMenu | null): string {
       return t(`warn_${w.code}`, { table: tableName(menu, w.tableId), won: won(w.outstandingWon) });
     case "unsettled_payment": return t("warn_unsettled_payment", { table: tableName(menu, w.tableId), won: won(w.requestedWon) });
     case "unsettled_refund": return t("warn_unsettled_refund", { table: tableName(menu, w.tableId), won: won(w.amountWon) });
+    case "unsettled_cart_charge": return t(w.status === "pending" ? "warn_cart_charge_pending" : "warn_cart_charge_refunding", { table: tableName(menu, w.tableId), won: won(w.amountWon) });
+    case "cart_refund_failed": return t("warn_cart_refund_failed", { table: tableName(menu, w.tableId), won: won(w.amountWon) });
     case "closed_with_balance": return t("warn_closed_with_balance", { n: w.sessions, won: won(w.outstandingWon) });
     default: return assertNever(w);
   }

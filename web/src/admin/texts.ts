@@ -112,6 +112,9 @@ export const t = translator({
   warn_timed_out_balance: { ko: "{table}: 시간 초과로 멈췄지만 {won} 받을 돈이 남아 있습니다", en: "{table}: timed out with {won} still due" },
   warn_unsettled_payment: { ko: "{table}: {won} 결제가 아직 결제사 응답을 기다리는 중입니다", en: "{table}: a {won} payment is still waiting for the provider" },
   warn_unsettled_refund: { ko: "{table}: {won} 환불이 아직 결제사 응답을 기다리는 중입니다", en: "{table}: a {won} refund is still waiting for the provider" },
+  warn_cart_charge_pending: { ko: "{table}: QR 선결제 {won}이 아직 결제사 응답을 기다리는 중입니다", en: "{table}: a {won} QR prepayment is still waiting for the provider" },
+  warn_cart_charge_refunding: { ko: "{table}: 거절된 QR 주문의 {won} 결제를 취소하는 중입니다", en: "{table}: the {won} charge of a refused QR order is being cancelled" },
+  warn_cart_refund_failed: { ko: "{table}: 결제사가 QR 주문 {won} 취소를 거절했습니다. 손님께 직접 돌려드려야 합니다", en: "{table}: the provider refused to cancel a {won} QR charge; give the money back by hand" },
   warn_closed_with_balance: { ko: "{n}개 테이블이 {won} 덜 받은 채 계산 완료되었습니다", en: "{n} tables were closed with {won} unpaid" },
   // Menu and 86.
   menuStock: { ko: "메뉴 · 품절 (86) · 남은 수량", en: "Menu · 86 · portions left" },
