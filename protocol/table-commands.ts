@@ -34,6 +34,13 @@ export type OfflineOrigin = z.infer<typeof offlineOriginSchema>;
 const command = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
   z.strictObject({ cmdId: cmdIdSchema, type: z.literal(type), ...shape });
 
+/**
+ * R-CON-2: the version and the session a terminal decided on. A version is counted per session, so
+ * a command decided on the previous guests' session can meet the same number on the next one;
+ * `expectedSessionId` refuses it (SESSION_CLOSED, rule other_session).
+ */
+const decidedOn = { expectedVersion: version, expectedSessionId: id.optional() };
+
 /** Every command a table room accepts, discriminated by `type`. Unknown fields are refused. */
 export const tableCommandSchema = z.discriminatedUnion("type", [
   command("session.open", { guests: z.number().int().optional() }),
@@ -42,17 +49,17 @@ export const tableCommandSchema = z.discriminatedUnion("type", [
   command("draft.remove", { lineId: id }),
   command("draft.clear", {}),
   /** `lines` confirms those lines instead of the shared draft (an offline terminal's queue, R-OFF-2). */
-  command("confirm", { expectedVersion: version, draftVersion: version, lines: z.array(lineInput).max(orderLimits.draftLinesMax).optional(), offline: offlineOriginSchema.optional() }),
-  command("item.cancel", { itemId: id, reason, reasonCode: cancelReasonCode.optional(), expectedVersion: version }),
-  command("batch.cancel", { batchId: id, reason, reasonCode: cancelReasonCode.optional(), expectedVersion: version }),
+  command("confirm", { ...decidedOn, draftVersion: version, lines: z.array(lineInput).max(orderLimits.draftLinesMax).optional(), offline: offlineOriginSchema.optional() }),
+  command("item.cancel", { itemId: id, reason, reasonCode: cancelReasonCode.optional(), ...decidedOn }),
+  command("batch.cancel", { batchId: id, reason, reasonCode: cancelReasonCode.optional(), ...decidedOn }),
   /** R-KDS-3: the floor marks served; only cooked items can be served. */
-  command("item.serve", { itemIds, expectedVersion: version }),
-  command("item.changeQuantity", { itemId: id, quantity, reason: reason.optional(), expectedVersion: version }),
-  command("session.close", { reason: reason.optional(), expectedVersion: version }),
+  command("item.serve", { itemIds, ...decidedOn }),
+  command("item.changeQuantity", { itemId: id, quantity, reason: reason.optional(), ...decidedOn }),
+  command("session.close", { reason: reason.optional(), ...decidedOn }),
   /** R-VAL-1: admin only, with a reason. */
   command("session.reopen", { reason, sessionId: id.optional(), expectedVersion: version }),
   /** R-OFF-1: staff take a timed-out session back into service. */
-  command("session.resume", { reason: reason.optional(), expectedVersion: version }),
+  command("session.resume", { reason: reason.optional(), ...decidedOn }),
   /** R-PAY-1: the payment panel's figures (read only); `ways` = equal split, `itemIds` = split by items. */
   command("payment.quote", { ways: z.number().int().min(1).max(moneyWire.splitWaysMax).optional(), itemIds: z.array(id).min(1).max(orderLimits.itemsPerSessionMax).optional() }),
   command("payment.start", {
@@ -63,11 +70,11 @@ export const tableCommandSchema = z.discriminatedUnion("type", [
     label: z.string().max(orderLimits.noteLengthMax).optional(),
     /** Demo/test card token for the VAN simulator (a real terminal reads the card itself). */
     cardToken: z.string().max(64).optional(),
-    expectedVersion: version,
+    ...decidedOn,
     /** Only a cash payment may have been queued offline (a card needs the provider and the card). */
     offline: offlineOriginSchema.optional(),
   }),
-  command("refund.start", { paymentId: id, amount: won, reason, reasonCode: reasonCodeSchema, expectedVersion: version }),
+  command("refund.start", { paymentId: id, amount: won, reason, reasonCode: reasonCodeSchema, ...decidedOn }),
   command("adjustment.apply", {
     kind: adjustmentKind,
     scope: z.enum(["session", "batch", "item"]),
@@ -78,9 +85,9 @@ export const tableCommandSchema = z.discriminatedUnion("type", [
     note: reason.optional(),
     /** A second person's PIN when the amount is above the store's approval threshold. */
     approver: z.strictObject({ staffId: id, pin: z.string().min(1).max(16) }).optional(),
-    expectedVersion: version,
+    ...decidedOn,
   }),
-  command("adjustment.remove", { adjustmentId: id, reason, expectedVersion: version }),
+  command("adjustment.remove", { adjustmentId: id, reason, ...decidedOn }),
   /** The customer receipt as data (for a screen), and printed on the receipt printer. */
   command("receipt.get", {}),
   command("receipt.print", {}),

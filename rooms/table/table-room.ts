@@ -17,6 +17,7 @@ import { quoteView, refreshPaymentReply } from "./payment-view.ts";
 import { ReceiptDesk } from "./receipt-desk.ts";
 import { TableEditLock } from "./edit-lock.ts";
 import { offlineOriginError } from "./offline-origin.ts";
+import { otherSessionError } from "./other-session.ts";
 import { syncSession, syncStock } from "./state-sync.ts";
 
 interface JoinOptions {
@@ -136,6 +137,8 @@ export class TableRoom extends Room<{ state: TableState; metadata: JoinOptions; 
     }
     const foreign = offlineOriginError(command, meta.principal, { storeId: this.#store.id, tableId: this.state.tableId, sessionOpenedAt: this.#session.state.openedAt }, this.ctx.clock.nowMs());
     if (foreign) return { ok: false, error: foreign };
+    const elsewhere = otherSessionError(command, this.#session.state.sessionId);
+    if (elsewhere) return { ok: false, error: elsewhere };
     const locked = this.#editLock.refusal(command.type, meta); // R-CON-1: another terminal holds the edit lock
     if (locked) return locked;
     const outcome = await this.#dispatch(command, meta);

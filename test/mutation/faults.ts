@@ -264,5 +264,13 @@ export const faults: readonly Fault[] = [
     replace: "      if (view && view.sessionId !== \"\") view.staffCalledAt = call.at;\n",
     tests: [["test/rooms", "floor.test"]],
   },
+  {
+    id: "command-lands-on-other-session",
+    rule: "a command decided on one session (expectedSessionId) never lands on the table's next session",
+    file: "rooms/table/other-session.ts",
+    find: "  if (expected === undefined || expected === currentSessionId) return undefined;\n",
+    replace: "  if (expected === undefined || expected !== currentSessionId) return undefined;\n",
+    tests: [["test/rooms", "draft-and-confirm"]],
+  },
 ];
 

@@ -173,4 +173,26 @@ t("a stale expectedVersion on an item changed since gets VERSION_CONFLICT and wr
   await a.leave();
 });
 
+t("a command decided on the previous guests' session is refused on the next one even when the version matches, and writes nothing", async () => {
+  const a = await openTable(await staff(server), "T9");
+  const first = await a.command<{ totalWon: number }>("confirm", { lines: [{ menuId: "soju", quantity: 1 }] });
+  assert.ok(first.ok, JSON.stringify(first));
+  const previous = a.state.sessionId as string;
+  const paid = await a.command("payment.start", { method: "cash", amount: first.ok ? first.data.totalWon : 0, tendered: 50_000 });
+  assert.ok(paid.ok, JSON.stringify(paid));
+  await eventually(() => a.state.status === "closed", 3_000, "the paid session closes");
+  assert.ok((await a.command("session.open", { guests: 2 })).ok);
+  await eventually(() => a.state.sessionId !== previous && a.state.status === "open", 3_000, "the next guests' session");
+  const next = a.state.sessionId as string;
+  const version = a.state.version as number;
+  const before = countRows(server.databaseFile);
+  const stale = await a.command("confirm", { lines: [{ menuId: "soju", quantity: 1 }], expectedVersion: version, expectedSessionId: previous });
+  assert.is(stale.ok ? "ok" : stale.error.code, "SESSION_CLOSED");
+  assert.equal((stale as any).error.details, { rule: "other_session", expectedSessionId: previous, sessionId: next });
+  assert.equal(countRows(server.databaseFile), before);
+  const fresh = await a.command("confirm", { lines: [{ menuId: "soju", quantity: 1 }], expectedVersion: version, expectedSessionId: next });
+  assert.ok(fresh.ok, JSON.stringify(fresh));
+  await a.leave();
+});
+
 t.run();

@@ -4,7 +4,7 @@ import { toast } from "../shared/toasts.tsx";
 import { ApproverForm, approverRefusalText, type Approver } from "./approver-form.tsx";
 import { Dialog } from "./dialog.tsx";
 import { refusalText, type Refusal } from "./refusals.ts";
-import { sendCommand, type TableCtx } from "./table-context.ts";
+import { sendCommand, type DecidedOn, type TableCtx } from "./table-context.ts";
 import { t } from "./texts.ts";
 
 /** The four things a server gives at the table (PAYMENTS.md §2); comps, coupons and corrections stay in admin hands. */
@@ -48,7 +48,7 @@ function targetsOf(state: any, scope: Scope): { id: string; words: string }[] {
  * a reason from the store's list (R-INV-1). Above the store's threshold the server answers
  * APPROVAL_REQUIRED: the dialog then asks a second person's id and PIN and sends it again.
  */
-export function AdjustmentDialog({ ctx, decidedOnVersion, onDone }: { ctx: TableCtx; decidedOnVersion: number; onDone: () => void }) {
+export function AdjustmentDialog({ ctx, decided, onDone }: { ctx: TableCtx; decided: DecidedOn; onDone: () => void }) {
   const reasons = ctx.menu.adjustmentReasons ?? [];
   const [form, setForm] = useState<Form>("discount_percent");
   const [value, setValue] = useState("");
@@ -70,7 +70,7 @@ export function AdjustmentDialog({ ctx, decidedOnVersion, onDone }: { ctx: Table
     setError(null);
     const fields = {
       kind, scope, ...(target ? { targetId: target } : {}), ...(percent ? { percent: number } : { amount: number }),
-      reasonCode, ...(note.trim() ? { note: note.trim() } : {}), ...(approver ? { approver } : {}), expectedVersion: decidedOnVersion,
+      reasonCode, ...(note.trim() ? { note: note.trim() } : {}), ...(approver ? { approver } : {}), ...decided,
     };
     const sent = await sendCommand<{ amountWon: number }>(ctx.client, "adjustment.apply", fields);
     setBusy(false);

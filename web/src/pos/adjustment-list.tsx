@@ -4,7 +4,7 @@ import { toast } from "../shared/toasts.tsx";
 import { AdjustmentDialog, targetWords } from "./adjustment-dialog.tsx";
 import { Dialog } from "./dialog.tsx";
 import { refusalText } from "./refusals.ts";
-import { sendCommand, type TableCtx } from "./table-context.ts";
+import { decidedOn, sendCommand, type DecidedOn, type TableCtx } from "./table-context.ts";
 import { t } from "./texts.ts";
 
 const kinds = new Set(["percent_discount", "fixed_discount", "coupon", "comp", "service_charge", "correction"]);
@@ -23,15 +23,15 @@ function adjustmentWords(ctx: TableCtx, a: any): string {
  * is not an offline command (R-OFF-2).
  */
 export function AdjustmentList({ ctx }: { ctx: TableCtx; rev: number }) {
-  const [applying, setApplying] = useState<number | null>(null);
-  const [removing, setRemoving] = useState<{ adjustmentId: string; version: number } | null>(null);
+  const [applying, setApplying] = useState<DecidedOn | null>(null);
+  const [removing, setRemoving] = useState<{ adjustmentId: string; decided: DecidedOn } | null>(null);
   const list = [...ctx.state.adjustments.values()];
   const removed = removing ? ctx.state.adjustments.get(removing.adjustmentId) : null;
   return (
     <section class="adjustments" aria-labelledby="adjustments-heading" data-adjustments>
       <div class="row">
         <h3 id="adjustments-heading">{t("adjustments")}</h3>
-        <button type="button" data-action="adjust" disabled={!ctx.online || (ctx.menu.adjustmentReasons ?? []).length === 0} onClick={() => setApplying(Number(ctx.state.version))}>{t("adjustAdd")}</button>
+        <button type="button" data-action="adjust" disabled={!ctx.online || (ctx.menu.adjustmentReasons ?? []).length === 0} onClick={() => setApplying(decidedOn(ctx.state))}>{t("adjustAdd")}</button>
       </div>
       {list.length > 0 && (
         <ul>
@@ -39,26 +39,26 @@ export function AdjustmentList({ ctx }: { ctx: TableCtx; rev: number }) {
             <li key={a.adjustmentId} data-adjustment-id={a.adjustmentId} data-adjustment-kind={a.kind}>
               <span>{adjustmentWords(ctx, a)}</span>
               <span class="adjustment-amount" data-adjustment-amount>{won(Number(a.amountWon))}</span>
-              <button type="button" data-action="remove-adjustment" disabled={!ctx.online} onClick={() => setRemoving({ adjustmentId: a.adjustmentId, version: Number(ctx.state.version) })}>{t("adjustRemove")}</button>
+              <button type="button" data-action="remove-adjustment" disabled={!ctx.online} onClick={() => setRemoving({ adjustmentId: a.adjustmentId, decided: decidedOn(ctx.state) })}>{t("adjustRemove")}</button>
             </li>
           ))}
         </ul>
       )}
-      {applying !== null && <AdjustmentDialog ctx={ctx} decidedOnVersion={applying} onDone={() => setApplying(null)} />}
-      {removing && removed && <RemoveDialog ctx={ctx} adjustment={removed} decidedOnVersion={removing.version} words={adjustmentWords(ctx, removed)} onDone={() => setRemoving(null)} />}
+      {applying !== null && <AdjustmentDialog ctx={ctx} decided={applying} onDone={() => setApplying(null)} />}
+      {removing && removed && <RemoveDialog ctx={ctx} adjustment={removed} decided={removing.decided} words={adjustmentWords(ctx, removed)} onDone={() => setRemoving(null)} />}
     </section>
   );
 }
 
 /** Removing an adjustment always needs a reason (R-VAL-1); an approved one only an admin may remove. */
-function RemoveDialog({ ctx, adjustment, decidedOnVersion, words, onDone }: { ctx: TableCtx; adjustment: any; decidedOnVersion: number; words: string; onDone: () => void }) {
+function RemoveDialog({ ctx, adjustment, decided, words, onDone }: { ctx: TableCtx; adjustment: any; decided: DecidedOn; words: string; onDone: () => void }) {
   const [reason, setReason] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const remove = async () => {
     setBusy(true);
     setError(null);
-    const sent = await sendCommand(ctx.client, "adjustment.remove", { adjustmentId: adjustment.adjustmentId, reason: reason.trim(), expectedVersion: decidedOnVersion });
+    const sent = await sendCommand(ctx.client, "adjustment.remove", { adjustmentId: adjustment.adjustmentId, reason: reason.trim(), ...decided });
     setBusy(false);
     if (sent.ok) {
       toast(t("adjustRemoved"));

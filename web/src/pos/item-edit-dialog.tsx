@@ -2,7 +2,7 @@ import { useState } from "preact/hooks";
 import { toast } from "../shared/toasts.tsx";
 import { Dialog } from "./dialog.tsx";
 import { sourceOf } from "./source-badge.tsx";
-import type { TableCtx } from "./table-context.ts";
+import type { DecidedOn, TableCtx } from "./table-context.ts";
 import { reasonCodes, t, type ReasonCode } from "./texts.ts";
 
 /**
@@ -10,7 +10,7 @@ import { reasonCodes, t, type ReasonCode } from "./texts.ts";
  * version the person decided on (when the dialog opened), so a change by someone else meanwhile
  * comes back as a conflict with what changed, not as a silent overwrite (R-CON-2).
  */
-export function ItemEditDialog({ ctx, item, decidedOnVersion, onDone }: { ctx: TableCtx; item: any; decidedOnVersion: number; onDone: () => void }) {
+export function ItemEditDialog({ ctx, item, decided, onDone }: { ctx: TableCtx; item: any; decided: DecidedOn; onDone: () => void }) {
   const [reasonCode, setReasonCode] = useState<ReasonCode>("customer_request");
   const [reason, setReason] = useState(t("reason_customer_request"));
   const [quantity, setQuantity] = useState(Number(item.quantity));
@@ -22,7 +22,7 @@ export function ItemEditDialog({ ctx, item, decidedOnVersion, onDone }: { ctx: T
   };
   const act = async (kind: "cancel" | "quantity") => {
     setBusy(true);
-    const fields = { itemId: item.itemId, reason: reason.trim(), expectedVersion: decidedOnVersion };
+    const fields = { itemId: item.itemId, reason: reason.trim(), ...decided };
     const done = kind === "cancel"
       ? await ctx.run("item.cancel", { ...fields, reasonCode })
       : await ctx.run("item.changeQuantity", { ...fields, quantity });

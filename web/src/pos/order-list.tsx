@@ -3,7 +3,7 @@ import { won } from "../shared/i18n.ts";
 import { ItemEditDialog } from "./item-edit-dialog.tsx";
 import { clockTime } from "./refusals.ts";
 import { SourceBadge, sourceOf } from "./source-badge.tsx";
-import type { TableCtx } from "./table-context.ts";
+import { decidedOn, type DecidedOn, type TableCtx } from "./table-context.ts";
 import { t } from "./texts.ts";
 
 const states = new Set(["waiting", "cooking", "cooked", "served", "cancelled"]);
@@ -13,7 +13,7 @@ const states = new Set(["waiting", "cooking", "cooked", "served", "cancelled"]);
  * state in words; serve a cooked item, cancel or change a quantity with a reason (R-VAL-1).
  */
 export function OrderList({ ctx }: { ctx: TableCtx; rev: number }) {
-  const [editing, setEditing] = useState<{ itemId: string; version: number } | null>(null);
+  const [editing, setEditing] = useState<{ itemId: string; decided: DecidedOn } | null>(null);
   const batches = [...ctx.state.batches.values()].sort((a: any, b: any) => a.batchNo - b.batchNo);
   const items = [...ctx.state.items.values()];
   if (batches.length === 0) return <p class="empty">{t("noOrders")}</p>;
@@ -43,8 +43,8 @@ export function OrderList({ ctx }: { ctx: TableCtx; rev: number }) {
                   {item.missing && <span class="flag missing">{t("missing")}</span>}
                   <span class="line-total">{cancelled ? "" : won(Number(item.lineTotalWon))}</span>
                   <span class="item-actions">
-                    {state === "cooked" && <button type="button" data-action="serve" disabled={!ctx.online} onClick={() => void ctx.run("item.serve", { itemIds: [item.itemId], expectedVersion: ctx.state.version })}>{t("serve")}</button>}
-                    {!cancelled && <button type="button" data-action="edit-item" disabled={!ctx.online} onClick={() => setEditing({ itemId: item.itemId, version: Number(ctx.state.version) })}>{t("edit")}</button>}
+                    {state === "cooked" && <button type="button" data-action="serve" disabled={!ctx.online} onClick={() => void ctx.run("item.serve", { itemIds: [item.itemId], ...decidedOn(ctx.state) })}>{t("serve")}</button>}
+                    {!cancelled && <button type="button" data-action="edit-item" disabled={!ctx.online} onClick={() => setEditing({ itemId: item.itemId, decided: decidedOn(ctx.state) })}>{t("edit")}</button>}
                   </span>
                 </li>
               );
@@ -52,7 +52,7 @@ export function OrderList({ ctx }: { ctx: TableCtx; rev: number }) {
           </ul>
         </article>
       ))}
-      {editing && editItem && <ItemEditDialog ctx={ctx} item={editItem} decidedOnVersion={editing.version} onDone={() => setEditing(null)} />}
+      {editing && editItem && <ItemEditDialog ctx={ctx} item={editItem} decided={editing.decided} onDone={() => setEditing(null)} />}
     </section>
   );
 }

@@ -3,7 +3,7 @@ import { won } from "../shared/i18n.ts";
 import { toast } from "../shared/toasts.tsx";
 import { AdjustmentList } from "./adjustment-list.tsx";
 import { PaymentList } from "./payment-list.tsx";
-import type { TableCtx } from "./table-context.ts";
+import { decidedOn, type TableCtx } from "./table-context.ts";
 import { t } from "./texts.ts";
 
 type Mode = "all" | "split" | "items" | "amount";
@@ -74,7 +74,7 @@ export function PaymentPanel({ ctx, rev, onClosed }: { ctx: TableCtx; rev: numbe
         setTyped("");
         return;
       }
-      const done = await ctx.run<{ approvedWon: number; changeWon: number; method: string; sessionStatus: string }>("payment.start", { ...fields, expectedVersion: s.version });
+      const done = await ctx.run<{ approvedWon: number; changeWon: number; method: string; sessionStatus: string }>("payment.start", { ...fields, ...decidedOn(s) });
       if (!done) return;
       toast(done.method === "cash" ? t("approvedChange", { amount: won(done.approvedWon), change: won(done.changeWon) }) : t("approved", { method: t(`method_${method}`), amount: won(done.approvedWon) }));
       setShare(null);

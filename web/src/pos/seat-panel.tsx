@@ -1,5 +1,5 @@
 import { useState } from "preact/hooks";
-import type { TableCtx } from "./table-context.ts";
+import { decidedOn, type TableCtx } from "./table-context.ts";
 import { t } from "./texts.ts";
 
 /** A free table: how many guests, then seat them (session.open). A timed-out one: resume it. */
@@ -12,7 +12,7 @@ export function SeatPanel({ ctx }: { ctx: TableCtx; rev: number }) {
         <p>{t("timedOutNote")}</p>
         <button type="button" class="primary big" data-action="resume" disabled={busy || !ctx.online} onClick={async () => {
           setBusy(true);
-          await ctx.run("session.resume", { expectedVersion: ctx.state.version });
+          await ctx.run("session.resume", { ...decidedOn(ctx.state) });
           setBusy(false);
         }}>{t("resume")}</button>
       </section>

@@ -51,6 +51,17 @@ export function commandRunner(client: TableClient, onRefusal: (refusal: Refusal)
   };
 }
 
+/**
+ * The version and session a decision was made on (R-CON-2), sent back with the command: a change
+ * since is VERSION_CONFLICT, another party's session at the table is SESSION_CLOSED.
+ */
+export interface DecidedOn { readonly expectedVersion: number; readonly expectedSessionId?: string }
+
+export function decidedOn(state: any): DecidedOn {
+  const sessionId = String(state?.sessionId ?? "");
+  return { expectedVersion: Number(state?.version ?? 0), ...(sessionId !== "" ? { expectedSessionId: sessionId } : {}) };
+}
+
 /** The item's menu name, for messages. */
 export function itemNameOf(state: any, id: string): string | undefined {
   return state?.items?.get(id)?.name ?? state?.draft?.get(id)?.name;

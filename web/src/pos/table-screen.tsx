@@ -21,7 +21,7 @@ import { PaymentPanel } from "./payment-panel.tsx";
 import { clockTime, refusalText, type Refusal } from "./refusals.ts";
 import { SeatPanel } from "./seat-panel.tsx";
 import type { StoreMenu } from "./store-menu.ts";
-import { commandRunner, itemNameOf, liveLock, type TableCtx } from "./table-context.ts";
+import { commandRunner, decidedOn, itemNameOf, liveLock, type TableCtx } from "./table-context.ts";
 import { statusKey } from "./table-tile.tsx";
 import { TopBar } from "./top-bar.tsx";
 import { t } from "./texts.ts";
@@ -113,7 +113,7 @@ export function TableScreen({ session, menu, tableId }: { session: StaffSession;
     setBusy(true);
     try {
       // Exactly the draft this screen shows (draftVersion), on the session it saw (expectedVersion).
-      const sent = await ctx.run<{ batchNo: number }>("confirm", { draftVersion: state.draftVersion, expectedVersion: state.version });
+      const sent = await ctx.run<{ batchNo: number }>("confirm", { draftVersion: state.draftVersion, ...decidedOn(state) });
       if (sent) toast(t("sent", { n: sent.batchNo }));
       return sent !== null;
     } finally {
