@@ -1,6 +1,6 @@
 import type { Application, Response } from "express";
 import type { Principal } from "../rooms/context.ts";
-import { verifyAuditChain } from "../storage/index.ts";
+import { createAuditVerifier } from "../storage/index.ts";
 import { createAuditPageReader } from "../storage/audit-page.ts";
 import { requireAccess, type RouteDeps } from "./http-routes.ts";
 
@@ -10,11 +10,13 @@ export const adminAuditLimits = { pageRowsMax: 200, pageRowsDefault: 50 } as con
  * The admin console's reads (docs/PROTOCOL.md §1.3), the caller's store only:
  * - GET /api/admin/audit?limit=&before=  audit rows newest first, keyset paging by `seq`
  * - GET /api/admin/audit/verify          the hash-chain verdict (the chain spans every store of the
- *                                        database, so only ok / rows / problem: no other store's data)
+ *                                        database, so only ok / rows / problem: no other store's data),
+ *                                        walked on a worker thread, one walk at a time
  * - GET /api/admin/staff                 the store's staff: id, name, role (never a PIN or its hash)
  */
 export function installAdminAuditRoutes(app: Application, deps: RouteDeps): void {
   const audit = createAuditPageReader(deps.ctx.storage);
+  const verifier = createAuditVerifier(deps.ctx.storage);
   const admin = requireAccess(deps, ["admin"]);
 
   app.get("/api/admin/audit", admin, (req, res) => {
@@ -28,9 +30,14 @@ export function installAdminAuditRoutes(app: Application, deps: RouteDeps): void
   });
 
   app.get("/api/admin/audit/verify", admin, (_req, res) => {
-    const verdict = verifyAuditChain(deps.ctx.storage.sqlite);
     res.setHeader("cache-control", "no-store");
-    res.json({ ok: true, data: { ok: verdict.ok, rows: verdict.rows, problem: verdict.problem ?? null, checkedAt: new Date(deps.ctx.clock.nowMs()).toISOString() } });
+    verifier.verify().then(
+      (verdict) => res.json({ ok: true, data: { ok: verdict.ok, rows: verdict.rows, problem: verdict.problem ?? null, checkedAt: new Date(deps.ctx.clock.nowMs()).toISOString() } }),
+      (error: unknown) => {
+        deps.ctx.log.error("audit verification failed", error);
+        res.status(500).json({ ok: false, error: { code: "INTERNAL", message: "the audit chain could not be read; try again" } });
+      },
+    );
   });
 
   app.get("/api/admin/staff", admin, (_req, res) => {

@@ -65,8 +65,14 @@ export interface AuditVerdict {
 /**
  * Walks the whole chain. Catches an edited row (hash mismatch), a removed row (gap in seq or
  * prev_hash mismatch) and a removed tail (sqlite_sequence remembers the highest seq ever used).
+ * On a large log this takes seconds: a server runs it off its main thread (audit-verifier.ts).
  */
 export function verifyAuditChain(sqlite: Sqlite): AuditVerdict {
+  // One read snapshot: a row committed between the walk and the sequence check would read as a removed tail.
+  return sqlite.inTransaction ? walkChain(sqlite) : sqlite.transaction(() => walkChain(sqlite)).deferred();
+}
+
+function walkChain(sqlite: Sqlite): AuditVerdict {
   let prev = genesisHash;
   let expectedSeq = 1;
   let rows = 0;

@@ -9,6 +9,7 @@ export { createStockReader, StockExhaustedError, type StockReader } from "./stoc
 export { createSessionReader, type SessionReader, type ProcessedCommand, type CommandKey, type IdleSessionRow } from "./session-reader.ts";
 export { createOutboxStore, createOutboxPruner, retentionLimits, type OutboxStore, type OutboxRow, type OutboxPruner, type PruneWrite } from "./outbox.ts";
 export { verifyAuditChain, chainHash, genesisHash, type AuditEntry, type AuditVerdict } from "./audit.ts";
+export { createAuditVerifier, type AuditVerifier } from "./audit-verifier.ts";
 export { storageLimits } from "./limits.ts";
 export type { SessionSnapshot, EventContext } from "./projection.ts";
 export { createDocumentReader, type DocumentReader, type CashReceiptRow } from "./document-reader.ts";

@@ -272,5 +272,21 @@ export const faults: readonly Fault[] = [
     replace: "  if (expected === undefined || expected !== currentSessionId) return undefined;\n",
     tests: [["test/rooms", "draft-and-confirm"]],
   },
+  {
+    id: "audit-walk-on-main-thread",
+    rule: "the audit chain is walked off the main thread (a year of rows would stall every room)",
+    file: "storage/audit-verifier.ts",
+    find: "  const walk = storage.file === \":memory:\" ? async () => verifyAuditChain(storage.sqlite) : () => walkInWorker(storage.file);\n",
+    replace: "  const walk = async () => verifyAuditChain(storage.sqlite);\n",
+    tests: [["test/storage", "^audit"]],
+  },
+  {
+    id: "audit-walks-pile-up",
+    rule: "one audit walk at a time: requests during a walk share its verdict",
+    file: "storage/audit-verifier.ts",
+    find: "      running ??= walk().finally(() => (running = undefined));\n",
+    replace: "      running = walk().finally(() => (running = undefined));\n",
+    tests: [["test/storage", "^audit"]],
+  },
 ];
 

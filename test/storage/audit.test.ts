@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { initialSessionState } from "../../domain/index.ts";
-import { chainHash, CommitWriter, verifyAuditChain, type Storage } from "../../storage/index.ts";
+import { chainHash, CommitWriter, createAuditVerifier, verifyAuditChain, type Storage } from "../../storage/index.ts";
 import type { AuditRow } from "../../storage/audit.ts";
 import { admin, cancelItem, closeSession, confirmDraft, openSession, stewLine, beerLine } from "../domain/fixtures.ts";
 import { count, openTempStorage, TableScript, unitFor } from "./units.ts";
@@ -136,6 +136,27 @@ test("altering any column of a row, one at a time, is detected", () => {
     storage.sqlite.prepare(`update audit_log set ${column} = ? where seq = 2`).run(original);
     assert.ok(verifyAuditChain(storage.sqlite).ok, `restoring ${column}`);
   }
+});
+
+test("the server's verifier walks on a worker thread with its own connection: the same verdicts, the main thread free meanwhile", async () => {
+  const verifier = createAuditVerifier(storage);
+  let mainThreadRan = false;
+  setImmediate(() => (mainThreadRan = true));
+  assert.equal(await verifier.verify(), { ok: true, rows: 5 });
+  assert.ok(mainThreadRan, "the event loop turned while the chain was walked");
+  dropTriggers();
+  storage.sqlite.prepare("update audit_log set reason = '실수' where seq = 4").run();
+  assert.equal(await verifier.verify(), { ok: false, rows: 3, problem: "row 4 was altered" });
+});
+
+test("the verifier walks once at a time: a request during a walk gets that walk's verdict; the next one walks again", async () => {
+  const verifier = createAuditVerifier(storage);
+  const first = verifier.verify();
+  assert.is(verifier.verify(), first, "shares the running walk");
+  assert.equal(await first, { ok: true, rows: 5 });
+  const again = verifier.verify();
+  assert.is.not(again, first);
+  assert.equal(await again, { ok: true, rows: 5 });
 });
 
 test.run();
