@@ -39,9 +39,11 @@ export function DraftPanel({ lines, offline, busy, onQuantity, onRemove, onSend 
   if (lines.length === 0) return null;
   const count = unitCount(lines);
   const total = lines.reduce((sum, l) => sum + l.lineTotalWon, 0);
+  // The shared draft and an offline one can show at once: each banner needs an id of its own.
+  const bannerId = offline ? "offline-draft-banner" : "draft-banner";
   return (
-    <section class="draft" aria-labelledby="draft-banner" data-draft-count={count}>
-      <p id="draft-banner" class="banner draft" role="status" data-draft-banner>
+    <section class="draft" aria-labelledby={bannerId} data-draft-count={count}>
+      <p id={bannerId} class="banner draft" role="status" data-draft-banner>
         <span class="badge draft-badge">{t("draft")}</span> {offline ? t("offlineDraft", { n: count }) : t("draftBanner", { n: count })}
       </p>
       <ul class="draft-lines">
