@@ -1,6 +1,7 @@
 import { assert } from "../domain/assert.ts";
 import { type Exchange, exchange, type RetryPolicy, withRetries } from "./http-exchange.ts";
 import { adapterLimits } from "./limits.ts";
+import { providerUnreachable } from "./provider.ts";
 import type {
   ApproveRequest, ApproveResult, CancelRequest, CancelResult, CashReceiptIssuer, CashReceiptRequest, CashReceiptResult, NetCancelResult,
   PaymentProvider, QueryResult, SettlementResult,
@@ -50,7 +51,7 @@ export class CardProvider implements PaymentProvider, CashReceiptIssuer {
     if (request.method === "cash") return { kind: "declined", code: "METHOD_NOT_SUPPORTED", message: "cash does not go through the VAN" };
     const { orderId, storeId, method, amount, installmentMonths, vat, cardToken } = request;
     const result = await this.#send("POST", "/v1/approvals", { orderId, storeId, method, amount, installmentMonths, vat, ...(cardToken === undefined ? {} : { cardToken }) });
-    if (result.kind === "no_answer") return result.sent ? unknown(result.reason) : { kind: "declined", code: "PROVIDER_UNREACHABLE", message: result.reason };
+    if (result.kind === "no_answer") return result.sent ? unknown(result.reason) : { kind: "declined", code: providerUnreachable, message: result.reason };
     if (result.status === 200) {
       const approval = approvalAnswer.safeParse(result.body);
       // An approval for another order, or above the request, is not an answer to this request.
@@ -80,7 +81,7 @@ export class CardProvider implements PaymentProvider, CashReceiptIssuer {
   async cancel(request: CancelRequest): Promise<CancelResult> {
     const { orderId, cancelId, approvalNo, amount, reason } = request;
     const result = await this.#send("POST", `/v1/payments/${encodeURIComponent(request.transactionId)}/cancel`, { orderId, cancelId, approvalNo, amount, reason });
-    if (result.kind === "no_answer") return result.sent ? unknown(result.reason) : { kind: "refused", code: "PROVIDER_UNREACHABLE", message: result.reason };
+    if (result.kind === "no_answer") return result.sent ? unknown(result.reason) : { kind: "refused", code: providerUnreachable, message: result.reason };
     if (result.status === 200) {
       const c = cancelAnswer.safeParse(result.body);
       if (!c.success || c.data.cancelId !== cancelId) return unknown("unreadable_answer");
@@ -126,7 +127,7 @@ export class CardProvider implements PaymentProvider, CashReceiptIssuer {
   /** 현금영수증 through the VAN. Sent once; a repeat for the same order id returns the first receipt when it matches. */
   async issueCashReceipt(request: CashReceiptRequest): Promise<CashReceiptResult> {
     const result = await this.#send("POST", "/v1/cash-receipts", { ...request });
-    if (result.kind === "no_answer") return result.sent ? unknown(result.reason) : { kind: "refused", code: "PROVIDER_UNREACHABLE", message: result.reason };
+    if (result.kind === "no_answer") return result.sent ? unknown(result.reason) : { kind: "refused", code: providerUnreachable, message: result.reason };
     const receipt = receiptAnswer.safeParse(result.status === 409 ? duplicateAnswer.safeParse(result.body).data?.original : result.body);
     if ((result.status === 200 || result.status === 409) && receipt.success && receipt.data.orderId === request.orderId && receipt.data.amount === request.amount) {
       return { kind: "issued", approvalNo: receipt.data.approvalNo, issuedAt: receipt.data.issuedAt, raw: result.body as Record<string, unknown> };

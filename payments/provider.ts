@@ -57,6 +57,12 @@ export interface CancelRequest {
   readonly reason: string;
 }
 
+/**
+ * The code of a refusal that is not the provider's: the connection was refused or the host is
+ * unknown, so nothing was sent and nothing happened there (safe to try again with the same ids).
+ */
+export const providerUnreachable = "PROVIDER_UNREACHABLE";
+
 export type CancelResult =
   | { readonly kind: "cancelled"; readonly cancelTransactionId: string; readonly amount: number; readonly remaining: number; readonly raw: Readonly<Record<string, unknown>> }
   | { readonly kind: "refused"; readonly code: string; readonly message: string }

@@ -173,10 +173,8 @@ export class CartCheckout {
     const cancelled = await settleCancel(provider, {
       orderId: intent.paymentId, cancelId, transactionId: record.transactionId, approvalNo: record.approvalNo, amount: intent.amount, reason: `order refused: ${why.code}`,
     });
-    // A definite refusal (say, the cancel window passed) ends the retries: a person must give the
-    // money back. An unreachable provider got nothing: the reconciler tries again.
-    const definite = cancelled?.kind === "failed" && cancelled.code !== "PROVIDER_UNREACHABLE";
-    const status = cancelled?.kind === "completed" ? "refunded" : definite ? "refund_failed" : "refund_pending";
+    // A definite refusal (say, the cancel window passed) ends the retries: a person must give the money back.
+    const status = cancelled?.kind === "completed" ? "refunded" : cancelled?.kind === "failed" ? "refund_failed" : "refund_pending";
     if (status !== "refund_pending") this.ctx.cartPayments.finish(intent.paymentId, { status, provider: record, at: isoAt(this.ctx.clock), ...actor });
     const details = { ...(typeof why.details === "object" && why.details !== null ? why.details : {}), paymentId: intent.paymentId, refunded: status === "refunded" };
     return { ok: false, error: { ...why, message: `${why.message}; ${status === "refunded" ? "the payment was cancelled" : "the payment will be cancelled"}`, details } };

@@ -1,4 +1,4 @@
-import type { ApproveResult, PaymentProvider } from "../../payments/provider.ts";
+import { providerUnreachable, type ApproveResult, type PaymentProvider } from "../../payments/provider.ts";
 import { splitVat, type PaymentMethod, type PaymentResult, type RefundResult, type SessionState } from "../../domain/index.ts";
 import type { CommandMeta, Outcome } from "../command-pipeline.ts";
 import type { RoomContext } from "../context.ts";
@@ -146,11 +146,16 @@ export async function resolveUnknownPayment(provider: PaymentProvider, paymentId
   }
 }
 
-/** A cancel's definite result, or undefined when unknown (the cancel id makes a retry safe). */
+/**
+ * A cancel's definite result, or undefined when unknown (the cancel id makes a retry safe). A
+ * provider that could not be reached got nothing: that is not its refusal, so the refund stays
+ * pending for reconciliation instead of ending failed with the money still on the card.
+ */
 export async function settleCancel(provider: PaymentProvider, cancel: Parameters<PaymentProvider["cancel"]>[0]): Promise<RefundResult | undefined> {
   for (let attempt = 0; attempt < 2; attempt++) {
     const answer = await provider.cancel(cancel);
     if (answer.kind === "cancelled") return { kind: "completed", cancelTransactionId: answer.cancelTransactionId, raw: answer.raw };
+    if (answer.kind === "refused" && answer.code === providerUnreachable) return undefined;
     if (answer.kind === "refused") return { kind: "failed", code: answer.code, message: answer.message };
     const found = await provider.query(cancel.orderId);
     if (found.kind === "approved" && found.cancelIds.includes(cancel.cancelId)) return { kind: "completed", cancelTransactionId: null, raw: { foundBy: "query" } };

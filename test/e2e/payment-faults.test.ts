@@ -172,6 +172,25 @@ t("provider down: the intent stays pending (PROVIDER_UNAVAILABLE), then reconcil
   await tab.leave();
 });
 
+t("provider unreachable for a card refund: the refund stays pending (PROVIDER_UNAVAILABLE), never failed, and reconciliation completes it with the same cancel id", async () => {
+  const tab = await table();
+  const paid = await tab.command<{ paymentId: string }>("payment.start", { method: "card", amount: 10_000 });
+  assert.ok(paid.ok, JSON.stringify(paid));
+  const paymentId = paid.ok ? paid.data.paymentId : "";
+  await sim.setFaults({ kind: "down", mode: "refuse" });
+  const reply = await tab.command("refund.start", { paymentId, amount: 4_000, reason: "부분 취소", reasonCode: "complaint" });
+  assert.is(reply.ok ? "ok" : reply.error.code, "PROVIDER_UNAVAILABLE");
+  const refundId = (reply as any).error.details.refundId as string;
+  const refundStatus = () => query<{ status: string }>(server.databaseFile, "select status from refunds where refund_id = ?", refundId)[0]!.status;
+  assert.is(refundStatus(), "pending");
+  await sim.clearFaults();
+  await eventually(() => refundStatus() !== "pending", 15_000, "reconciliation");
+  assert.is(refundStatus(), "completed");
+  assert.equal(sim.ledger().orders.find((o) => o.orderId === paymentId)?.cancels.map((c) => [c.cancelId, c.amount]), [[refundId, 4_000]]);
+  assertLedgerMatches();
+  await tab.leave();
+});
+
 for (const at of ["payment-after-intent", "payment-before-record"] as const) {
   t(`kill -9 at ${at}: after restart the intent is settled by reconciliation, one charge or none, matching the ledger`, async () => {
     await server.stop();

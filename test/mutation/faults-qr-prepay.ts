@@ -43,12 +43,12 @@ export const faults: readonly Fault[] = [
     tests: [["test/e2e", "qr-prepay"]],
   },
   {
-    id: "cart-giveback-unreachable-is-final",
-    rule: "a give-back that could not reach the card company is tried again, never left to a person as refund_failed",
-    file: "rooms/table/cart-checkout.ts",
-    find: "    const definite = cancelled?.kind === \"failed\" && cancelled.code !== \"PROVIDER_UNREACHABLE\";\n",
-    replace: "    const definite = cancelled?.kind === \"failed\";\n",
-    tests: [["test/e2e", "qr-prepay"]],
+    id: "cancel-unreachable-is-final",
+    rule: "a cancel that could not reach the card company is tried again (the refund stays pending), never ended as refused",
+    file: "rooms/table/payment-flow.ts",
+    find: "    if (answer.kind === \"refused\" && answer.code === providerUnreachable) return undefined;\n",
+    replace: "",
+    tests: [["test/e2e", "payment-faults"], ["test/e2e", "qr-prepay"]],
   },
   {
     id: "report-forgets-cart-charges",
