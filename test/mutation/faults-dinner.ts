@@ -20,7 +20,7 @@ export const faults: readonly Fault[] = [
     id: "dinner-pos-serve-sends-nothing",
     rule: "the POS's serve button on a cooked item sends item.serve, so the item shows served",
     file: "web/src/pos/order-list.tsx",
-    find: `onClick={() => void ctx.run("item.serve", { itemIds: [item.itemId], expectedVersion: ctx.state.version })}`,
+    find: `onClick={() => void ctx.run("item.serve", { itemIds: [item.itemId], ...decidedOn(ctx.state) })}`,
     replace: `onClick={() => undefined}`,
     tests: dinner,
   },

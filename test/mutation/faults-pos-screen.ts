@@ -39,8 +39,8 @@ export const faults: readonly Fault[] = [
     id: "pos-edit-not-stale",
     rule: "R-CON-2: a cancel or quantity change carries the version the person decided on, so a change meanwhile conflicts",
     file: "web/src/pos/item-edit-dialog.tsx",
-    find: `expectedVersion: decidedOnVersion };`,
-    replace: `expectedVersion: ctx.state.version };`,
+    find: `reason: reason.trim(), ...decided };`,
+    replace: `reason: reason.trim(), expectedVersion: Number(ctx.state.version) };`,
     tests: posPage,
   },
   {
