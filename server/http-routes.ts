@@ -24,7 +24,8 @@ export const httpLimits = {
   matchmakeBodyBytesMax: 8 * 1024,
   /**
    * After a 413 the rest of the body is read and dropped for at most this long / this much, so the
-   * client, still sending, reads the answer instead of meeting a reset (a lingering close).
+   * client, still sending, reads the answer instead of meeting a reset; past either bound the
+   * connection is closed.
    */
   refusedBodyLingerMs: 5_000,
   refusedBodyDropBytesMax: 16 * 1024 * 1024,
@@ -283,7 +284,9 @@ function tooLarge(req: IncomingMessage, res: ServerResponse, limit: number): voi
   res.writeHead(413, { ...matchMaker.controller.DEFAULT_CORS_HEADERS, ...cors, "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(body) });
   res.end(body);
   // Closing at once would reset a client still sending (it may never read the 413): drop the rest
-  // of the body for a bounded while, then close the connection.
+  // of the body for a bounded while. A body read to its end leaves the connection in step, so it
+  // stays open for the client's next request (closing it then raced a pooled client that had
+  // already reused it: its next request failed). Only a body past the bounds closes it.
   let dropped = 0;
   const close = () => {
     clearTimeout(timer);
@@ -295,7 +298,6 @@ function tooLarge(req: IncomingMessage, res: ServerResponse, limit: number): voi
     dropped += chunk.length;
     if (dropped > httpLimits.refusedBodyDropBytesMax) close();
   });
-  req.once("end", close);
   req.once("error", close);
   req.once("close", () => clearTimeout(timer));
 }

@@ -288,5 +288,13 @@ export const faults: readonly Fault[] = [
     replace: "      running = walk().finally(() => (running = undefined));\n",
     tests: [["test/storage", "^audit"]],
   },
+  {
+    id: "refused-body-closes-in-step-connection",
+    rule: "a refused body read to its end leaves its keep-alive connection open (closing it then races a pooled client's next request)",
+    file: "server/http-routes.ts",
+    find: "  req.once(\"error\", close);\n  req.once(\"close\", () => clearTimeout(timer));\n",
+    replace: "  req.once(\"end\", close);\n  req.once(\"error\", close);\n  req.once(\"close\", () => clearTimeout(timer));\n",
+    tests: [["test/server", "http-security"]],
+  },
 ];
 

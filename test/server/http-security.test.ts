@@ -1,6 +1,6 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { request as httpRequest } from "node:http";
+import { Agent, request as httpRequest } from "node:http";
 import { randomUUID } from "node:crypto";
 import { SignJWT } from "jose";
 import { Client } from "@colyseus/sdk";
@@ -201,6 +201,16 @@ t("a 2 MB matchmake body is refused with 413 before parsing, and the server keep
   assert.is(viaFetch.status, 413);
   assert.is(viaFetch.headers.get("access-control-allow-origin"), allowedOrigin, "a listed browser origin can read the 413");
   await viaFetch.arrayBuffer();
+  // A body read to its end leaves its connection in step: a pooled client's next request on it is answered.
+  const pool = new Agent({ keepAlive: true, maxSockets: 1 });
+  try {
+    const first = await pooledRequest(pool, "POST", "/matchmake/joinOrCreate/table", big);
+    assert.is(first.status, 413);
+    const next = await pooledRequest(pool, "GET", "/api/health");
+    assert.equal([next.status, next.reusedSocket], [200, true], "the refused request's connection serves the next one");
+  } finally {
+    pool.destroy();
+  }
   // Still serving: HTTP, login, and a real join through the same matchmake route.
   assert.is((await get(main, "/api/health")).status, 200);
   const pos = await staff(main);
@@ -208,6 +218,17 @@ t("a 2 MB matchmake body is refused with 413 before parsing, and the server keep
   assert.ok(room.roomId);
   await room.leave();
 });
+
+function pooledRequest(agent: Agent, method: string, path: string, body?: Buffer): Promise<{ status: number; reusedSocket: boolean }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${main.endpoint}${path}`, { method, agent, headers: body ? { "content-type": "application/json", "content-length": body.length } : {} }, (res) => {
+      res.resume();
+      res.once("end", () => resolve({ status: res.statusCode ?? 0, reusedSocket: req.reusedSocket }));
+    });
+    req.once("error", reject);
+    req.end(body);
+  });
+}
 
 t("each store without printers has its own emulator: store A's slips are not readable with store B's admin token", async () => {
   const listening = JSON.parse(main.output.join("").split("\n").find((l) => l.includes('"event":"listening"'))!) as { emulatorPort: number; emulatorPorts: Record<string, number> };
