@@ -70,7 +70,9 @@ export function createReportReader(storage: Storage) {
   // The same status list as the partial index cart_payments_unsettled (migration 0013), so it is used.
   const cartCharges = db.prepare(
     `select payment_id, session_id, table_id, method, amount_won, status, outcome_code, created_at from cart_payments
-     where store_id = ? and status in ('pending', 'refund_pending', 'refund_failed') order by created_at, payment_id limit ?`,
+     where store_id = ? and status in ('pending', 'refund_pending', 'refund_failed')
+       and (status != 'refund_failed' or (created_at >= ? and created_at < ?))
+     order by created_at, payment_id limit ?`,
   );
   const paymentSessions = db.prepare(
     `select session_id from payments where store_id = ? and requested_at >= ? and requested_at < ?
@@ -135,9 +137,13 @@ export function createReportReader(storage: Storage) {
     sessionsWithPendingIntents(storeId: string, limit: number): string[] {
       return pendingSessions.all(storeId, storeId, limit) as string[];
     },
-    /** Prepaid QR charges not settled either way: still pending, being given back, or refused a give-back (a person must return the money). */
-    cartChargesToSettle(storeId: string, limit: number): CartChargeRow[] {
-      return cartCharges.all(storeId, limit) as CartChargeRow[];
+    /**
+     * Prepaid QR charges not settled: every one still pending or being given back, and those of
+     * [fromIso, toIso) whose give-back the provider refused (a person must return the money; the
+     * report of their day says so, not every later one).
+     */
+    cartChargesToSettle(storeId: string, fromIso: string, toIso: string, limit: number): CartChargeRow[] {
+      return cartCharges.all(storeId, fromIso, toIso, limit) as CartChargeRow[];
     },
     /** Sessions with a payment or refund asked for within [fromIso, toIso) (settlement candidates). */
     sessionsWithPaymentsBetween(storeId: string, fromIso: string, toIso: string, limit: number): string[] {

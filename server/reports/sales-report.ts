@@ -40,8 +40,8 @@ export interface UnsettledRefund {
 /**
  * A prepaid QR charge (a phone paid its own cart) that is not settled: `pending` (the card
  * company's answer is awaited), `refund_pending` (the order was refused and the charge is being
- * cancelled, retried by the reconciler), `refund_failed` (the card company refused the cancel:
- * a person must give the money back).
+ * cancelled, retried by the reconciler), both as they are now; `refund_failed` (the card company
+ * refused the cancel: a person must give the money back), in the report of the day it was made.
  */
 export interface UnsettledCartCharge {
   readonly paymentId: string;
@@ -115,7 +115,7 @@ export function createSalesReports(deps: SalesReportDeps) {
         ...figures,
         drawer: { cashSalesWon: cash.sales, cashRefundsWon: cash.refunds, expectedCashWon: cash.sales - cash.refunds },
         openTables: openTables(storeId),
-        unsettled: unsettled(storeId),
+        unsettled: unsettled(storeId, window),
       },
     };
   }
@@ -139,7 +139,7 @@ export function createSalesReports(deps: SalesReportDeps) {
    * Intents still waiting for a provider, read from the journal of every session the query tables
    * name, and the prepaid QR charges not settled (not in any journal until their order is sent).
    */
-  function unsettled(storeId: string): SalesReport["unsettled"] {
+  function unsettled(storeId: string, window: { readonly from: Date; readonly to: Date }): SalesReport["unsettled"] {
     const payments: UnsettledPayment[] = [];
     const refunds: UnsettledRefund[] = [];
     for (const sessionId of reader.sessionsWithPendingIntents(storeId, reportLimits.liveSessionsMax)) {
@@ -152,7 +152,7 @@ export function createSalesReports(deps: SalesReportDeps) {
       }
     }
     const byTime = (a: { requestedAt: string }, b: { requestedAt: string }) => (a.requestedAt < b.requestedAt ? -1 : a.requestedAt > b.requestedAt ? 1 : 0);
-    const cartCharges = reader.cartChargesToSettle(storeId, reportLimits.liveSessionsMax).map((c): UnsettledCartCharge => ({
+    const cartCharges = reader.cartChargesToSettle(storeId, window.from.toISOString(), window.to.toISOString(), reportLimits.liveSessionsMax).map((c): UnsettledCartCharge => ({
       paymentId: c.payment_id, sessionId: c.session_id, tableId: c.table_id, method: c.method, amountWon: c.amount_won, status: c.status, reason: c.outcome_code, requestedAt: c.created_at,
     }));
     return { payments: payments.sort(byTime), refunds: refunds.sort(byTime), cartCharges };

@@ -169,6 +169,9 @@ t("the card company refuses to cancel a refused order's charge: refund_failed, a
   const report = dataOf(await call(server, "GET", "/api/reports/sales", admin)).report;
   const mine = report.unsettled.cartCharges.filter((c: any) => c.paymentId === paymentId);
   assert.equal(mine.map((c: any) => [c.tableId, c.method, c.amountWon, c.status, c.reason]), [[seatedAt.tableId, "card", 18_000, "refund_failed", "SOLD_OUT"]]);
+  // Its own day's report says so; another day's does not carry it on.
+  const earlier = dataOf(await call(server, "GET", "/api/reports/sales?date=2026-01-01", admin)).report;
+  assert.equal(earlier.unsettled.cartCharges.filter((c: any) => c.paymentId === paymentId), []);
   const csv = (await call(server, "GET", "/api/reports/sales?format=csv", admin)).text;
   assert.ok(csv.includes(`unsettled_cart_charge,${paymentId}.status,refund_failed`), csv);
   const close = dataOf(await call(server, "POST", "/api/reports/close", admin, {}));

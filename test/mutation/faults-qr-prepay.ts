@@ -58,4 +58,12 @@ export const faults: readonly Fault[] = [
     replace: "    return { payments: payments.sort(byTime), refunds: refunds.sort(byTime), cartCharges: cartCharges.filter((c) => c.status !== \"refund_failed\") };\n",
     tests: [["test/e2e", "qr-prepay"]],
   },
+  {
+    id: "report-repeats-old-refund-failed",
+    rule: "a refused give-back is in the report of the day it was made, not carried on into every later one",
+    file: "storage/report-reader.ts",
+    find: "       and (status != 'refund_failed' or (created_at >= ? and created_at < ?))\n",
+    replace: "       and (status != 'refund_failed' or (? is not null and ? is not null))\n",
+    tests: [["test/e2e", "qr-prepay"]],
+  },
 ];
