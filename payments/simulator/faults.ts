@@ -13,6 +13,8 @@ const target = {
   times: z.int().min(1).max(limits.faultTimesMax).optional(),
 };
 const on = { on: z.array(z.enum(operations)).min(1).max(operations.length).optional() };
+/** A refusal code in the card companies' style (REJECT_CARD_COMPANY). */
+const providerCode = z.string().regex(/^[A-Z0-9_]{1,64}$/);
 const delayMs = z.int().min(1).max(limits.faultDelayMsMax);
 
 /**
@@ -21,9 +23,9 @@ const delayMs = z.int().min(1).max(limits.faultDelayMsMax);
  */
 export const faultSchema = z.discriminatedUnion("kind", [
   /** The next approvals are declined with `code` (recorded as declined, like a real refusal). */
-  z.strictObject({ kind: z.literal("decline"), code: z.string().regex(/^[A-Z0-9_]{1,64}$/).default("REJECT_CARD_COMPANY"), message: z.string().max(200).optional(), ...target }),
+  z.strictObject({ kind: z.literal("decline"), code: providerCode.default("REJECT_CARD_COMPANY"), message: z.string().max(200).optional(), ...target }),
   /** The next cancels are refused with `code` (the cancel window has passed, say); nothing is cancelled. */
-  z.strictObject({ kind: z.literal("cancelRefused"), code: z.string().regex(/^[A-Z0-9_]{1,64}$/).default("CANCEL_PERIOD_EXPIRED"), message: z.string().max(200).optional(), ...target }),
+  z.strictObject({ kind: z.literal("cancelRefused"), code: providerCode.default("CANCEL_PERIOD_EXPIRED"), message: z.string().max(200).optional(), ...target }),
   /** Accept the request and never answer; `afterProcessing` = carry it out first (the charge exists). */
   z.strictObject({ kind: z.literal("timeout"), afterProcessing: z.boolean().default(false), ...target, ...on }),
   /** Carry the request out at once, answer after `delayMs`. */

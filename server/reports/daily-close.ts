@@ -2,17 +2,23 @@ import type { Principal } from "../../rooms/context.ts";
 import type { DailyCloseRow, ReportReader } from "../../storage/index.ts";
 import type { SalesReport, SalesReports } from "./sales-report.ts";
 
+/** A table's balance as a warning names it. */
+interface TableBalance { readonly tableId: string; readonly sessionId: string; readonly outstandingWon: number; readonly pendingWon: number }
+
+/** A prepaid QR charge as a warning names it. */
+interface CartCharge { readonly paymentId: string; readonly tableId: string; readonly method: string; readonly amountWon: number }
+
 /** What the person closing the day should look at (the close is not refused for them). */
 export type CloseWarning =
-  | { readonly code: "open_table_balance"; readonly tableId: string; readonly sessionId: string; readonly outstandingWon: number; readonly pendingWon: number }
+  | ({ readonly code: "open_table_balance" } & TableBalance)
   /** R-OFF-1: a session that timed out with money on it: still due, never written off by the timeout. */
-  | { readonly code: "timed_out_balance"; readonly tableId: string; readonly sessionId: string; readonly outstandingWon: number; readonly pendingWon: number }
+  | ({ readonly code: "timed_out_balance" } & TableBalance)
   | { readonly code: "unsettled_payment"; readonly paymentId: string; readonly tableId: string; readonly method: string; readonly requestedWon: number }
   | { readonly code: "unsettled_refund"; readonly refundId: string; readonly paymentId: string; readonly tableId: string; readonly amountWon: number }
   /** A prepaid QR charge still awaiting the card company, or being cancelled (its order was refused). */
-  | { readonly code: "unsettled_cart_charge"; readonly paymentId: string; readonly tableId: string; readonly method: string; readonly amountWon: number; readonly status: string }
+  | ({ readonly code: "unsettled_cart_charge"; readonly status: string } & CartCharge)
   /** The card company refused to cancel a refused order's charge: a person must give the money back. */
-  | { readonly code: "cart_refund_failed"; readonly paymentId: string; readonly tableId: string; readonly method: string; readonly amountWon: number; readonly reason: string | null }
+  | ({ readonly code: "cart_refund_failed"; readonly reason: string | null } & CartCharge)
   | { readonly code: "closed_with_balance"; readonly sessions: number; readonly outstandingWon: number };
 
 export interface DailyClose {
@@ -26,19 +32,27 @@ export interface DailyClose {
 export type CloseError = { readonly status: number; readonly code: string; readonly message: string; readonly details?: unknown };
 export type CloseOutcome = { readonly ok: true; readonly close: DailyClose } | { readonly ok: false; readonly error: CloseError };
 
-/** Tables still open with money on them, intents waiting for a provider, QR charges to give back, sessions closed unpaid, as the report saw them. */
+/**
+ * Tables still open with money on them, intents waiting for a provider, QR charges to give back,
+ * sessions closed unpaid, as the report saw them.
+ */
 export function warningsOf(report: SalesReport): CloseWarning[] {
   const warnings: CloseWarning[] = [];
   for (const t of report.openTables) {
     const code = t.status === "timed_out" ? "timed_out_balance" : "open_table_balance";
-    if (t.outstandingWon !== 0 || t.pendingWon !== 0) warnings.push({ code, tableId: t.tableId, sessionId: t.sessionId, outstandingWon: t.outstandingWon, pendingWon: t.pendingWon });
+    const { tableId, sessionId, outstandingWon, pendingWon } = t;
+    if (outstandingWon !== 0 || pendingWon !== 0) warnings.push({ code, tableId, sessionId, outstandingWon, pendingWon });
   }
-  for (const p of report.unsettled.payments) warnings.push({ code: "unsettled_payment", paymentId: p.paymentId, tableId: p.tableId, method: p.method, requestedWon: p.requestedWon });
-  for (const r of report.unsettled.refunds) warnings.push({ code: "unsettled_refund", refundId: r.refundId, paymentId: r.paymentId, tableId: r.tableId, amountWon: r.amountWon });
+  for (const { paymentId, tableId, method, requestedWon } of report.unsettled.payments) {
+    warnings.push({ code: "unsettled_payment", paymentId, tableId, method, requestedWon });
+  }
+  for (const { refundId, paymentId, tableId, amountWon } of report.unsettled.refunds) {
+    warnings.push({ code: "unsettled_refund", refundId, paymentId, tableId, amountWon });
+  }
   // A report frozen before migration 0013 has no cartCharges.
   for (const c of report.unsettled.cartCharges ?? []) {
-    const { paymentId, tableId, method, amountWon } = c;
-    warnings.push(c.status === "refund_failed" ? { code: "cart_refund_failed", paymentId, tableId, method, amountWon, reason: c.reason } : { code: "unsettled_cart_charge", paymentId, tableId, method, amountWon, status: c.status });
+    const charge = { paymentId: c.paymentId, tableId: c.tableId, method: c.method, amountWon: c.amountWon };
+    warnings.push(c.status === "refund_failed" ? { code: "cart_refund_failed", ...charge, reason: c.reason } : { code: "unsettled_cart_charge", ...charge, status: c.status });
   }
   if (report.unpaidAtClose.count > 0) warnings.push({ code: "closed_with_balance", sessions: report.unpaidAtClose.count, outstandingWon: report.unpaidAtClose.won });
   return warnings;
