@@ -83,6 +83,7 @@ export function closeDay(reports: SalesReports, reader: ReportReader, storeId: s
     auditSummary: () => ({
       businessDate: date, sessions: report.sessions, netSalesWon: report.netSalesWon, paidNetWon: report.paidNetWon,
       openTables: report.openTables.length, unsettled: report.unsettled.payments.length + report.unsettled.refunds.length,
+      unsettledCartCharges: report.unsettled.cartCharges.length,
     }),
   });
   return result.kind === "already_closed" ? alreadyClosed(result.close) : { ok: true, close: dailyCloseOf(result.close) };

@@ -177,6 +177,8 @@ t("the card company refuses to cancel a refused order's charge: refund_failed, a
   const close = dataOf(await call(server, "POST", "/api/reports/close", admin, {}));
   const warned = close.warnings.filter((w: any) => w.paymentId === paymentId);
   assert.equal(warned, [{ code: "cart_refund_failed", paymentId, tableId: seatedAt.tableId, method: "card", amountWon: 18_000, reason: "SOLD_OUT" }]);
+  const [audited] = query<{ after: string }>(server.databaseFile, "select after from audit_log where action = 'day.close'");
+  assert.is(JSON.parse(audited!.after).unsettledCartCharges, close.report.unsettled.cartCharges.length, "the close's audit row counts them");
   await seatedAt.guest.leave();
   await seatedAt.pos.leave();
 });
